@@ -1,0 +1,6 @@
+//! `terraform-provider-pca`: a Terraform provider for NAVER Cloud Platform Private CA.
+//!
+//! Layers (see `ARCHITECTURE.md`): [`protocol`] is the Terraform wire, [`framework`] the
+//! provider-author API; [`provider`] is the `pca` provider itself.
+
+pub mod protocol;

@@ -1,0 +1,1 @@
+//! Terraform JSON value codec (in progress).

@@ -1,0 +1,1 @@
+//! Terraform msgpack codec (in progress).

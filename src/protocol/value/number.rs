@@ -1,0 +1,200 @@
+//! Terraform numbers without precision loss.
+
+use std::fmt;
+
+/// A Terraform number. Terraform sends numbers as msgpack int, uint, float or a decimal
+/// string (for values that fit neither); all are kept exactly.
+#[derive(Debug, Clone)]
+pub enum Number {
+    /// A signed 64-bit integer.
+    Int(i64),
+    /// An unsigned integer above `i64::MAX`.
+    UInt(u64),
+    /// A finite or infinite float that is not an integer.
+    Float(f64),
+    /// Any other number, as a normalised decimal string (for example `1e400` or
+    /// `0.1000000000000000000001`).
+    Big(String),
+}
+
+impl Number {
+    /// Parses a decimal number (`-12`, `3.5`, `1e400`); `None` when it is not a number.
+    /// Integers and floats that round-trip exactly use the compact variants.
+    pub fn parse(s: &str) -> Option<Number> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        if let Ok(i) = t.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
+        if let Ok(u) = t.parse::<u64>() {
+            return Some(Number::UInt(u));
+        }
+        if !is_decimal(t) {
+            return None;
+        }
+        match t.parse::<f64>() {
+            Ok(f) if f.is_finite() && exact_float(t, f) => Some(Number::from_f64(f)),
+            _ => Some(Number::Big(t.to_owned())),
+        }
+    }
+
+    /// A number from a float: integral floats in range become [`Number::Int`].
+    pub fn from_f64(f: f64) -> Number {
+        if f.is_finite() && f.fract() == 0.0 && f >= -9.007_199_254_740_992e15 && f <= 9.007_199_254_740_992e15 {
+            Number::Int(f as i64)
+        } else {
+            Number::Float(f)
+        }
+    }
+
+    /// The value as `i64` when it is an integer in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(*i),
+            Number::UInt(u) => i64::try_from(*u).ok(),
+            Number::Float(_) => None,
+            Number::Big(s) => s.parse().ok(),
+        }
+    }
+
+    /// The value as `u64` when it is a non-negative integer in range.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Number::Int(i) => u64::try_from(*i).ok(),
+            Number::UInt(u) => Some(*u),
+            Number::Float(_) => None,
+            Number::Big(s) => s.parse().ok(),
+        }
+    }
+
+    /// The nearest `f64` (lossy for big numbers).
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Number::Int(i) => *i as f64,
+            Number::UInt(u) => *u as f64,
+            Number::Float(f) => *f,
+            Number::Big(s) => s.parse().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+fn is_decimal(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let mut digits = i > start;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let s2 = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        digits |= i > s2;
+    }
+    if !digits {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let s3 = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s3 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// True when the decimal text `t` denotes exactly the float `f` (checked by comparing the
+/// shortest round-trip representation of `f` with `t` after normalisation).
+fn exact_float(t: &str, f: f64) -> bool {
+    normalise(t) == normalise(&format!("{f:e}"))
+}
+
+/// Normalises a decimal string to `(negative, digits without leading/trailing zeros, exponent)`.
+fn normalise(t: &str) -> (bool, String, i64) {
+    let (neg, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (mant, exp) = match rest.find(['e', 'E']) {
+        Some(p) => (&rest[..p], rest[p + 1..].parse::<i64>().unwrap_or(0)),
+        None => (rest, 0),
+    };
+    let (int, frac) = match mant.find('.') {
+        Some(p) => (&mant[..p], &mant[p + 1..]),
+        None => (mant, ""),
+    };
+    let mut digits = format!("{int}{frac}");
+    let mut exp = exp - frac.len() as i64;
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..lead);
+    while digits.ends_with('0') {
+        digits.pop();
+        exp += 1;
+    }
+    if digits.is_empty() {
+        return (false, String::new(), 0);
+    }
+    (neg, digits, exp)
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            (Number::UInt(a), Number::UInt(b)) => a == b,
+            (Number::Float(a), Number::Float(b)) => a == b,
+            _ => normalise(&self.to_string()) == normalise(&other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::UInt(u) => write!(f, "{u}"),
+            Number::Float(x) if x.is_infinite() => {
+                f.write_str(if *x > 0.0 { "Infinity" } else { "-Infinity" })
+            }
+            Number::Float(x) => write!(f, "{x}"),
+            Number::Big(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<i64> for Number {
+    fn from(i: i64) -> Self {
+        Number::Int(i)
+    }
+}
+
+impl From<u64> for Number {
+    fn from(u: u64) -> Self {
+        match i64::try_from(u) {
+            Ok(i) => Number::Int(i),
+            Err(_) => Number::UInt(u),
+        }
+    }
+}
+
+impl From<i32> for Number {
+    fn from(i: i32) -> Self {
+        Number::Int(i64::from(i))
+    }
+}
