@@ -1,0 +1,15 @@
+//! The provider-author API: schemas, typed values, diagnostics with attribute paths, the plan
+//! engine, resource and data source traits, and the adapter that serves them over
+//! [`crate::protocol`]. Knows the Terraform wire but nothing of any particular API.
+
+pub mod diag;
+pub mod path;
+pub mod plan;
+pub mod schema;
+pub mod validate;
+pub mod provider;
+pub mod resource;
+pub mod server;
+pub mod typed;
+
+mod convert;

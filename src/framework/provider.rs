@@ -1,0 +1,48 @@
+//! The provider trait: the provider block's schema, its configuration into typed data, and
+//! the lists of resources and data sources.
+
+use super::diag::Diagnostics;
+use super::resource::{DynDataSource, DynResource};
+use super::schema::Schema;
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// A Terraform provider.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// What `configure` produces and every resource receives through its context (for
+    /// example an API client). Typed: no runtime downcasts.
+    type Data: Send + Sync + 'static;
+    /// The provider block's model (mirrors [`Provider::schema`]).
+    type Config: Serialize + DeserializeOwned + Send + Sync;
+
+    /// The provider's type name (`pca`): the prefix of every resource type name.
+    fn type_name(&self) -> &'static str;
+
+    /// The provider's version (`0.1.0`).
+    fn version(&self) -> &'static str;
+
+    /// The provider block's schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks of the provider block beyond attribute validators. Values may be unknown (a
+    /// provider block fed by another resource); skip those. Must not call any API.
+    fn validate(&self, _config: &Self::Config, _diags: &mut Diagnostics) {}
+
+    /// Builds the provider data from the provider block. Values may still be unknown during
+    /// plan; return data that can serve what it can, or an error diagnostic.
+    async fn configure(
+        &self,
+        config: Self::Config,
+        terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Data>;
+
+    /// Every resource type.
+    fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Data>>>;
+
+    /// Every data source type.
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Data>>>;
+}
