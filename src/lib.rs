@@ -3,5 +3,7 @@
 //! Layers (see `ARCHITECTURE.md`): [`protocol`] is the Terraform wire, [`framework`] the
 //! provider-author API; [`provider`] is the `pca` provider itself.
 
+pub mod client;
 pub mod framework;
 pub mod protocol;
+pub mod provider;

@@ -13,3 +13,5 @@ pub mod server;
 pub mod typed;
 
 mod convert;
+#[cfg(test)]
+mod tests;

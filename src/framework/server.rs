@@ -495,3 +495,14 @@ fn upgrade<D>(
     let value = finish_state(&r.schema, value, diags);
     encode_dynamic(&value, &r.ty, "upgraded state", diags)
 }
+
+#[cfg(test)]
+impl<P: Provider> ProviderServer<P> {
+    pub(crate) fn ctx_for_tests(&self) -> Option<Arc<P::Data>> {
+        self.data.read().ok().and_then(|g| g.clone())
+    }
+
+    pub(crate) fn ctx_public(&self) -> Ctx<P::Data> {
+        self.ctx()
+    }
+}

@@ -1,0 +1,504 @@
+//! End-to-end tests of the adapter with a toy provider: every RPC goes through the
+//! generated service trait with msgpack values, as Terraform would send them.
+
+use super::diag::Diagnostics;
+use super::path::AttrPath;
+use super::provider::Provider;
+use super::resource::{Ctx, DynDataSource, DynResource, PlanRequest, Resource};
+use super::schema::{Attribute, Nesting, Schema};
+use super::server::ProviderServer;
+use super::typed::Val;
+use super::validate;
+use crate::protocol::proto::tfplugin6 as pb;
+use crate::protocol::proto::tfplugin6::provider_server::Provider as _;
+use crate::protocol::value::{Type, Value, msgpack};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tonic::Request;
+
+#[derive(Default)]
+struct Store {
+    things: BTreeMap<String, String>,
+    next: u32,
+}
+
+struct ToyProvider;
+
+#[derive(Serialize, Deserialize, Default)]
+struct ToyConfig {
+    region: Val<String>,
+}
+
+struct Data {
+    store: Mutex<Store>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Sub {
+    cn: Val<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct ThingModel {
+    id: Val<String>,
+    name: Val<String>,
+    memo: Val<String>,
+    serial: Val<String>,
+    protect: Val<bool>,
+    subject: Val<Sub>,
+}
+
+struct Thing;
+
+#[async_trait]
+impl Resource for Thing {
+    type Model = ThingModel;
+    type Data = Data;
+
+    fn type_name(&self) -> &'static str {
+        "toy_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("A thing.")
+            .version(1)
+            .attr(Attribute::string("id").computed().use_state_for_unknown().description("Id."))
+            .attr(
+                Attribute::string("name")
+                    .required()
+                    .requires_replace()
+                    .validate(validate::length_between(3, 5))
+                    .description("Name."),
+            )
+            .attr(Attribute::string("memo").optional().description("Memo."))
+            .attr(Attribute::string("serial").computed().description("Changes on every update."))
+            .attr(Attribute::bool("protect").default(false).description("Protect."))
+            .attr(
+                Attribute::nested(
+                    "subject",
+                    Nesting::Single,
+                    vec![
+                        Attribute::string("cn")
+                            .required()
+                            .validate(validate::length_between(1, 4))
+                            .description("CN."),
+                    ],
+                )
+                .optional()
+                .description("Subject."),
+            )
+    }
+
+    fn validate(&self, config: &ThingModel, diags: &mut Diagnostics) {
+        if config.memo.known().is_some_and(|m| m == "forbidden") {
+            diags.error_at(AttrPath::root("memo"), "Invalid Memo", "memo must not be \"forbidden\".");
+        }
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<Data>,
+        req: PlanRequest<'_, ThingModel>,
+        _planned: &mut ThingModel,
+        replace: &mut Vec<AttrPath>,
+        _diags: &mut Diagnostics,
+    ) {
+        if req.config.memo.known().is_some_and(|m| m == "replace-me") {
+            replace.push(AttrPath::root("memo"));
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx<Data>, mut m: ThingModel, diags: &mut Diagnostics) -> Option<ThingModel> {
+        let data = ctx.data(diags)?;
+        let mut s = data.store.lock().ok()?;
+        s.next += 1;
+        let id = format!("t-{}", s.next);
+        s.things.insert(id.clone(), m.memo.known().cloned().unwrap_or_default());
+        m.id = Val::Known(id);
+        m.serial = Val::Known(format!("s{}", s.next));
+        Some(m)
+    }
+
+    async fn read(&self, ctx: &Ctx<Data>, m: ThingModel, diags: &mut Diagnostics) -> Option<ThingModel> {
+        let data = ctx.data(diags)?;
+        let s = data.store.lock().ok()?;
+        let id = m.id.known()?;
+        s.things.contains_key(id).then_some(m)
+    }
+
+    async fn update(&self, _ctx: &Ctx<Data>, prior: ThingModel, mut planned: ThingModel, _d: &mut Diagnostics) -> Option<ThingModel> {
+        planned.serial = Val::Known(format!("{}+", prior.serial.known().cloned().unwrap_or_default()));
+        Some(planned)
+    }
+
+    async fn delete(&self, ctx: &Ctx<Data>, m: ThingModel, diags: &mut Diagnostics) {
+        if m.protect.known() == Some(&true) {
+            diags.error("Deletion Protected", "protect is true");
+            return;
+        }
+        if let (Some(data), Some(id)) = (ctx.data(diags), m.id.known()) {
+            if let Ok(mut s) = data.store.lock() {
+                s.things.remove(id);
+            }
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx<Data>, id: &str, _diags: &mut Diagnostics) -> Option<ThingModel> {
+        Some(ThingModel {
+            id: Val::Known(id.to_owned()),
+            name: Val::Null,
+            memo: Val::Null,
+            serial: Val::Null,
+            protect: Val::Null,
+            subject: Val::Null,
+        })
+    }
+
+    fn upgrade(&self, version: i64, mut state: serde_json::Value, _diags: &mut Diagnostics) -> Option<serde_json::Value> {
+        if version == 0 {
+            // Version 0 called `name` `title`.
+            if let Some(obj) = state.as_object_mut() {
+                if let Some(t) = obj.remove("title") {
+                    obj.insert("name".into(), t);
+                }
+            }
+        }
+        Some(state)
+    }
+}
+
+#[async_trait]
+impl Provider for ToyProvider {
+    type Data = Data;
+    type Config = ToyConfig;
+
+    fn type_name(&self) -> &'static str {
+        "toy"
+    }
+
+    fn version(&self) -> &'static str {
+        "0.0.1"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("Toy.").attr(
+            Attribute::string("region")
+                .optional()
+                .validate(validate::one_of(&["a", "b"]))
+                .description("Region."),
+        )
+    }
+
+    async fn configure(&self, _c: ToyConfig, _v: &str, _d: &mut Diagnostics) -> Option<Data> {
+        Some(Data { store: Mutex::new(Store::default()) })
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn DynResource<Data>>> {
+        vec![Arc::new(Thing)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Data>>> {
+        Vec::new()
+    }
+}
+
+fn ty() -> Type {
+    Thing.schema().value_type()
+}
+
+fn dv(v: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue { msgpack: msgpack::encode(&ty(), v).expect("encode"), json: vec![] })
+}
+
+fn undv(d: Option<pb::DynamicValue>) -> Value {
+    match d {
+        None => Value::Null,
+        Some(d) => msgpack::decode(&ty(), &d.msgpack).expect("decode"),
+    }
+}
+
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+}
+
+fn config(name: &str, memo: Value) -> Value {
+    obj(&[
+        ("id", Value::Null),
+        ("name", name.into()),
+        ("memo", memo),
+        ("serial", Value::Null),
+        ("protect", Value::Null),
+        ("subject", obj(&[("cn", "abc".into())])),
+    ])
+}
+
+/// Core's proposed new state for this flat schema: config, with prior for unset computed.
+fn proposed(prior: &Value, config: &Value) -> Value {
+    let mut out = config.as_map().cloned().unwrap_or_default();
+    for k in ["id", "serial", "protect"] {
+        if config.get(k).is_none_or(Value::is_null) {
+            out.insert(k.into(), prior.get(k).cloned().unwrap_or(Value::Null));
+        }
+    }
+    Value::Map(out)
+}
+
+async fn server() -> ProviderServer<ToyProvider> {
+    let s = ProviderServer::new(ToyProvider);
+    let cfg = pb::DynamicValue {
+        msgpack: msgpack::encode(&ToyProvider.schema().value_type(), &obj(&[("region", Value::Null)])).expect("enc"),
+        json: vec![],
+    };
+    let r = s
+        .configure_provider(Request::new(pb::configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(cfg),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty());
+    s
+}
+
+async fn plan(s: &ProviderServer<ToyProvider>, prior: &Value, cfg: &Value) -> pb::plan_resource_change::Response {
+    s.plan_resource_change(Request::new(pb::plan_resource_change::Request {
+        type_name: "toy_thing".into(),
+        prior_state: dv(prior),
+        proposed_new_state: dv(&proposed(prior, cfg)),
+        config: dv(cfg),
+        prior_private: b"private-bytes".to_vec(),
+        ..Default::default()
+    }))
+    .await
+    .expect("rpc")
+    .into_inner()
+}
+
+async fn apply(s: &ProviderServer<ToyProvider>, prior: &Value, planned: Option<pb::DynamicValue>, cfg: &Value) -> pb::apply_resource_change::Response {
+    s.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+        type_name: "toy_thing".into(),
+        prior_state: dv(prior),
+        planned_state: planned,
+        config: dv(cfg),
+        planned_private: b"private-bytes".to_vec(),
+        ..Default::default()
+    }))
+    .await
+    .expect("rpc")
+    .into_inner()
+}
+
+#[tokio::test]
+async fn schema_has_sorted_types_and_capabilities() {
+    let s = ProviderServer::new(ToyProvider);
+    let r = s.get_provider_schema(Request::new(pb::get_provider_schema::Request {})).await.expect("rpc").into_inner();
+    assert!(r.provider.is_some());
+    assert_eq!(r.resource_schemas.keys().collect::<Vec<_>>(), vec!["toy_thing"]);
+    assert_eq!(r.resource_schemas["toy_thing"].version, 1);
+    assert!(r.server_capabilities.is_some_and(|c| c.get_provider_schema_optional));
+}
+
+#[tokio::test]
+async fn validation_runs_every_validator_with_paths() {
+    let s = ProviderServer::new(ToyProvider);
+    let mut cfg = config("ab", "forbidden".into());
+    if let Value::Map(m) = &mut cfg {
+        m.insert("subject".into(), obj(&[("cn", "toolong".into())]));
+    }
+    let r = s
+        .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            config: dv(&cfg),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    let paths: Vec<String> = r
+        .diagnostics
+        .iter()
+        .map(|d| {
+            d.attribute
+                .as_ref()
+                .map(|p| {
+                    p.steps
+                        .iter()
+                        .filter_map(|s| match &s.selector {
+                            Some(pb::attribute_path::step::Selector::AttributeName(n)) => Some(n.clone()),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(paths, vec!["name", "subject.cn", "memo"], "{:?}", r.diagnostics);
+    // Unknown values are skipped, not errors.
+    let r = s
+        .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            config: dv(&config("abc", Value::Unknown)),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+#[tokio::test]
+async fn lifecycle_create_noop_update_replace_destroy() {
+    let s = server().await;
+    let cfg = config("abc", Value::Null);
+    // Create.
+    let p = plan(&s, &Value::Null, &cfg).await;
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.planned_private, b"private-bytes");
+    let planned = undv(p.planned_state.clone());
+    assert_eq!(planned.get("id"), Some(&Value::Unknown));
+    assert_eq!(planned.get("protect"), Some(&Value::Bool(false)));
+    let a = apply(&s, &Value::Null, p.planned_state, &cfg).await;
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    assert_eq!(a.private, b"private-bytes");
+    let state = undv(a.new_state);
+    assert_eq!(state.get("id"), Some(&"t-1".into()));
+    // Plan again: identical, nothing to replace.
+    let p = plan(&s, &state, &cfg).await;
+    assert_eq!(undv(p.planned_state), state);
+    assert!(p.requires_replace.is_empty());
+    // In-place update: id kept, serial unknown.
+    let cfg2 = config("abc", "hello".into());
+    let p = plan(&s, &state, &cfg2).await;
+    let planned = undv(p.planned_state.clone());
+    assert_eq!(planned.get("id"), Some(&"t-1".into()));
+    assert_eq!(planned.get("serial"), Some(&Value::Unknown));
+    assert!(p.requires_replace.is_empty());
+    let a = apply(&s, &state, p.planned_state, &cfg2).await;
+    let state2 = undv(a.new_state);
+    assert_eq!(state2.get("serial"), Some(&"s1+".into()));
+    // A resource hook may force replacement.
+    let p = plan(&s, &state2, &config("abc", "replace-me".into())).await;
+    assert_eq!(p.requires_replace.len(), 1);
+    // Name change forces replacement.
+    let p = plan(&s, &state2, &config("xyz", "hello".into())).await;
+    assert_eq!(p.requires_replace.len(), 1);
+    // Destroy.
+    let a = apply(&s, &state2, dv(&Value::Null), &Value::Null).await;
+    assert!(a.diagnostics.is_empty());
+    assert_eq!(undv(a.new_state), Value::Null);
+}
+
+#[tokio::test]
+async fn failed_delete_keeps_state_and_read_detects_deletion() {
+    let s = server().await;
+    let mut cfg = config("abc", Value::Null);
+    if let Value::Map(m) = &mut cfg {
+        m.insert("protect".into(), Value::Bool(true));
+    }
+    let p = plan(&s, &Value::Null, &cfg).await;
+    let state = undv(apply(&s, &Value::Null, p.planned_state, &cfg).await.new_state);
+    let a = apply(&s, &state, dv(&Value::Null), &Value::Null).await;
+    assert_eq!(a.diagnostics.len(), 1);
+    assert_eq!(undv(a.new_state), state, "failed delete keeps the object");
+    // Read: present, then gone after an out-of-band delete.
+    let read = |st: Value| {
+        let s = &s;
+        async move {
+            s.read_resource(Request::new(pb::read_resource::Request {
+                type_name: "toy_thing".into(),
+                current_state: dv(&st),
+                private: b"p".to_vec(),
+                ..Default::default()
+            }))
+            .await
+            .expect("rpc")
+            .into_inner()
+        }
+    };
+    let r = read(state.clone()).await;
+    assert_eq!(r.private, b"p");
+    assert_eq!(undv(r.new_state), state);
+    let data_store = s.ctx_for_tests();
+    if let Some(d) = data_store {
+        d.store.lock().expect("lock").things.clear();
+    }
+    let r = read(state).await;
+    assert!(r.diagnostics.is_empty());
+    assert!(r.new_state.is_none(), "gone → null state");
+}
+
+#[tokio::test]
+async fn import_and_upgrade_fill_the_schema() {
+    let s = server().await;
+    let r = s
+        .import_resource_state(Request::new(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            id: "t-9".into(),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(r.imported_resources.len(), 1);
+    let st = undv(r.imported_resources.into_iter().next().and_then(|i| i.state));
+    assert_eq!(st.get("id"), Some(&"t-9".into()));
+    // Version 0 state: renamed attribute, missing attributes, an attribute that no longer exists.
+    let r = s
+        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+            type_name: "toy_thing".into(),
+            version: 0,
+            raw_state: Some(pb::RawState {
+                json: br#"{"id":"t-1","title":"abc","gone":1}"#.to_vec(),
+                flatmap: Default::default(),
+            }),
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let st = undv(r.upgraded_state);
+    assert_eq!(st.get("name"), Some(&"abc".into()));
+    assert_eq!(st.get("memo"), Some(&Value::Null));
+    // Newer than we know: a clear error.
+    let r = s
+        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+            type_name: "toy_thing".into(),
+            version: 7,
+            raw_state: Some(pb::RawState { json: b"{}".to_vec(), flatmap: Default::default() }),
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1);
+}
+
+#[tokio::test]
+async fn stop_provider_cancels_waits() {
+    let s = server().await;
+    let ctx = s.ctx_public();
+    let waiter = tokio::spawn(async move {
+        let mut d = Diagnostics::new();
+        let r = ctx.cancellable(std::future::pending::<()>(), &mut d).await;
+        (r, d.has_errors())
+    });
+    s.stop_provider(Request::new(pb::stop_provider::Request {})).await.expect("rpc");
+    let (r, err) = waiter.await.expect("join");
+    assert_eq!(r, None);
+    assert!(err);
+}
+
+#[tokio::test]
+async fn unknown_resource_type_is_a_diagnostic_not_a_crash() {
+    let s = server().await;
+    let r = s
+        .read_resource(Request::new(pb::read_resource::Request { type_name: "toy_nope".into(), ..Default::default() }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1);
+}

@@ -1,0 +1,252 @@
+//! The `pca` provider: its provider block, configuration into connection settings, and the
+//! registration lists of resources and data sources.
+
+use crate::client::settings::{CredentialSource, Credentials, Endpoint, ProcessEnv, Site};
+use crate::framework::diag::Diagnostics;
+use crate::framework::path::AttrPath;
+use crate::framework::provider::Provider;
+use crate::framework::resource::{DynDataSource, DynResource};
+use crate::framework::schema::{Attribute, Schema};
+use crate::framework::typed::Val;
+use crate::framework::validate::{self, Validator};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The provider's version, as released.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Highest accepted `max_retries`.
+pub const MAX_RETRIES_LIMIT: i64 = 20;
+
+/// Default `max_retries`.
+pub const DEFAULT_MAX_RETRIES: i64 = 5;
+
+/// The `pca` provider.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PcaProvider;
+
+/// The provider block.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PcaConfig {
+    /// `access_key`
+    pub access_key: Val<String>,
+    /// `secret_key`
+    pub secret_key: Val<String>,
+    /// `site`
+    pub site: Val<String>,
+    /// `endpoint`
+    pub endpoint: Val<String>,
+    /// `max_retries`
+    pub max_retries: Val<i64>,
+}
+
+/// What configuration produces: resolved connection settings. When the provider block
+/// still holds unknown values (during plan), `settings` is an error explaining that the
+/// provider cannot call the API yet.
+#[derive(Debug, Clone)]
+pub struct PcaData {
+    /// The resolved settings, or why there are none.
+    pub settings: Result<Settings, String>,
+}
+
+/// Fully resolved connection settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The API base URL, without `/api/v1`.
+    pub base_url: String,
+    /// Credentials (the secret is never printed).
+    pub credentials: Credentials,
+    /// Where the access key came from.
+    pub credential_source: CredentialSource,
+    /// How often an idempotent request is retried.
+    pub max_retries: u32,
+}
+
+fn endpoint_validator() -> Validator {
+    Validator::string("scheme://host[:port]; http only for loopback", |s| {
+        Endpoint::parse(s).map(|_| ()).map_err(|e| format!("is not a usable endpoint: {e}"))
+    })
+}
+
+fn non_empty() -> Validator {
+    Validator::string("not empty", |s| {
+        if s.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(()) }
+    })
+}
+
+#[async_trait]
+impl Provider for PcaProvider {
+    type Data = PcaData;
+    type Config = PcaConfig;
+
+    fn type_name(&self) -> &'static str {
+        "pca"
+    }
+
+    fn version(&self) -> &'static str {
+        VERSION
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "The `pca` provider manages a private PKI on NAVER Cloud Platform Private CA: root and intermediate CAs, end-entity certificates, revocation, CRLs, OCSP and CA users. It also works against `pca-emulator`, a local Private CA that ships with the provider.",
+        )
+        .attr(
+            Attribute::string("access_key")
+                .optional()
+                .validate(non_empty())
+                .description("NCP API access key ID. Falls back to `NCLOUD_ACCESS_KEY` (or `NCLOUD_ACCESS_KEY_ID`), then to `ncloud_access_key_id` in `~/.ncloud/configure`."),
+        )
+        .attr(
+            Attribute::string("secret_key")
+                .optional()
+                .sensitive()
+                .validate(non_empty())
+                .description("NCP API secret key. Falls back to `NCLOUD_SECRET_KEY` (or `NCLOUD_SECRET_ACCESS_KEY`), then to `ncloud_secret_access_key` in `~/.ncloud/configure`. Never logged."),
+        )
+        .attr(
+            Attribute::string("site")
+                .optional()
+                .validate(validate::one_of(&Site::NAMES))
+                .description("NCP site, which picks the API host: `public` (default, `pca.apigw.ntruss.com`), `gov` (`privateca.apigw.gov-ntruss.com`) or `fin` (`pca.apigw.fin-ntruss.com`). Falls back to `NCLOUD_SITE`."),
+        )
+        .attr(
+            Attribute::string("endpoint")
+                .optional()
+                .validate(endpoint_validator())
+                .description("Overrides the API host: `scheme://host[:port]`, without a path (the provider adds `/api/v1`). Plain `http://` is accepted only for loopback addresses, such as a local `pca-emulator` (`http://127.0.0.1:8700`). Falls back to `PCA_ENDPOINT`."),
+        )
+        .attr(
+            Attribute::number("max_retries")
+                .optional()
+                .validate(validate::int_between(0, MAX_RETRIES_LIMIT))
+                .description(format!("How many times a throttled (429) or failed (5xx, connection error) idempotent request is retried, with exponential backoff and jitter. 0 to {MAX_RETRIES_LIMIT}; default {DEFAULT_MAX_RETRIES}.")),
+        )
+    }
+
+    async fn configure(
+        &self,
+        config: PcaConfig,
+        _terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<PcaData> {
+        let unknown: Vec<&str> = [
+            ("access_key", config.access_key.is_unknown()),
+            ("secret_key", config.secret_key.is_unknown()),
+            ("site", config.site.is_unknown()),
+            ("endpoint", config.endpoint.is_unknown()),
+            ("max_retries", config.max_retries.is_unknown()),
+        ]
+        .into_iter()
+        .filter_map(|(n, u)| u.then_some(n))
+        .collect();
+        if !unknown.is_empty() {
+            return Some(PcaData {
+                settings: Err(format!(
+                    "The provider configuration depends on values not known until apply ({}).",
+                    unknown.join(", ")
+                )),
+            });
+        }
+        match resolve(&config, &ProcessEnv) {
+            Ok(s) => {
+                tracing::debug!(base_url = %s.base_url, access_key = %s.credentials.access_key, source = ?s.credential_source, "provider configured");
+                Some(PcaData { settings: Ok(s) })
+            }
+            Err((path, msg)) => {
+                match path {
+                    Some(p) => diags.error_at(p, "Invalid Provider Configuration", msg),
+                    None => diags.error("Missing Credentials", msg),
+                }
+                None
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn DynResource<PcaData>>> {
+        Vec::new()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {
+        Vec::new()
+    }
+}
+
+/// Resolves the provider block with the environment fallbacks. Errors carry the attribute
+/// at fault, if any.
+fn resolve(
+    config: &PcaConfig,
+    env: &dyn crate::client::settings::Env,
+) -> Result<Settings, (Option<AttrPath>, String)> {
+    let site_name = config.site.known().cloned().or_else(|| env.var("NCLOUD_SITE"));
+    let site = match site_name.as_deref() {
+        None => Site::Public,
+        Some(s) => Site::parse(s).ok_or_else(|| {
+            (
+                Some(AttrPath::root("site")),
+                format!("site {s:?} (from the provider block or NCLOUD_SITE) must be one of: public, gov, fin."),
+            )
+        })?,
+    };
+    let base_url = match config.endpoint.known().cloned().or_else(|| env.var("PCA_ENDPOINT")) {
+        Some(e) => Endpoint::parse(&e)
+            .map_err(|m| (Some(AttrPath::root("endpoint")), format!("endpoint (from the provider block or PCA_ENDPOINT): {m}.")))?
+            .base_url(),
+        None => site.base_url().to_owned(),
+    };
+    let (credentials, credential_source) = Credentials::resolve(
+        config.access_key.known().map(String::as_str),
+        config.secret_key.known().map(String::as_str),
+        env,
+    )
+    .map_err(|m| (None, m))?;
+    let max_retries = config.max_retries.known().copied().unwrap_or(DEFAULT_MAX_RETRIES);
+    let max_retries = u32::try_from(max_retries.clamp(0, MAX_RETRIES_LIMIT)).unwrap_or(0);
+    Ok(Settings { base_url, credentials, credential_source, max_retries })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct MapEnv(HashMap<&'static str, String>);
+    impl crate::client::settings::Env for MapEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+    }
+
+    fn cfg() -> PcaConfig {
+        PcaConfig { access_key: Val::Known("AK".into()), secret_key: Val::Known("SK".into()), ..PcaConfig::default() }
+    }
+
+    #[test]
+    fn defaults_to_public_site() {
+        let s = resolve(&cfg(), &MapEnv(HashMap::new())).expect("resolves");
+        assert_eq!(s.base_url, "https://pca.apigw.ntruss.com");
+        assert_eq!(s.max_retries, 5);
+    }
+
+    #[test]
+    fn environment_fallbacks_and_block_precedence() {
+        let env = MapEnv(HashMap::from([("NCLOUD_SITE", "gov".to_owned()), ("PCA_ENDPOINT", "http://127.0.0.1:8700".to_owned())]));
+        let s = resolve(&cfg(), &env).expect("resolves");
+        assert_eq!(s.base_url, "http://127.0.0.1:8700");
+        let mut c = cfg();
+        c.endpoint = Val::Known("https://pca.example.com".into());
+        assert_eq!(resolve(&c, &env).expect("resolves").base_url, "https://pca.example.com");
+        let env = MapEnv(HashMap::from([("NCLOUD_SITE", "mars".to_owned())]));
+        let (path, msg) = resolve(&cfg(), &env).expect_err("bad site");
+        assert_eq!(path, Some(AttrPath::root("site")));
+        assert!(msg.contains("NCLOUD_SITE"), "{msg}");
+    }
+
+    #[test]
+    fn schema_is_clean() {
+        let s = PcaProvider.schema();
+        assert!(s.block.lint().is_empty(), "{:?}", s.block.lint());
+        assert!(s.block.attribute("secret_key").is_some_and(|a| a.sensitive));
+    }
+}
