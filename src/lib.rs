@@ -3,4 +3,5 @@
 //! Layers (see `ARCHITECTURE.md`): [`protocol`] is the Terraform wire, [`framework`] the
 //! provider-author API; [`provider`] is the `pca` provider itself.
 
+pub mod framework;
 pub mod protocol;
