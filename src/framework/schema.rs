@@ -489,7 +489,7 @@ impl Block {
                     let inner = Block { attributes: attrs.clone(), ..Block::default() };
                     conform_nested(&inner, *n, val, false)
                 }
-                AttrKind::Typed(_) => val,
+                AttrKind::Typed(t) => coerce(t, val),
             };
             out.insert(a.name.clone(), val);
         }
@@ -520,5 +520,34 @@ fn conform_nested(block: &Block, nesting: Nesting, v: Value, is_block: bool) -> 
             Value::Map(items.into_iter().map(|(k, i)| (k, block.conform(i))).collect())
         }
         (_, other) => other,
+    }
+}
+
+/// Gives collection values the kind their type asks for: typed models produce every
+/// sequence as a list, while set-typed attributes need sets (and the other way round).
+pub fn coerce(ty: &Type, v: Value) -> Value {
+    match (ty, v) {
+        (Type::Set(e), Value::List(items) | Value::Set(items)) => {
+            Value::Set(items.into_iter().map(|i| coerce(e, i)).collect())
+        }
+        (Type::List(e), Value::List(items) | Value::Set(items)) => {
+            Value::List(items.into_iter().map(|i| coerce(e, i)).collect())
+        }
+        (Type::Tuple(ts), Value::List(items)) => {
+            Value::List(items.into_iter().zip(ts).map(|(i, t)| coerce(t, i)).collect())
+        }
+        (Type::Map(e), Value::Map(m)) => Value::Map(m.into_iter().map(|(k, i)| (k, coerce(e, i))).collect()),
+        (Type::Object(attrs), Value::Map(m)) => Value::Map(
+            m.into_iter()
+                .map(|(k, i)| {
+                    let i = match attrs.get(&k) {
+                        Some(t) => coerce(t, i),
+                        None => i,
+                    };
+                    (k, i)
+                })
+                .collect(),
+        ),
+        (_, v) => v,
     }
 }
