@@ -282,3 +282,132 @@ impl From<i32> for Number {
         Number::Int(i64::from(i))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn big(n: Option<Number>) -> Option<String> {
+        match n {
+            Some(Number::Big(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn parse_picks_compact_variants() {
+        assert!(matches!(Number::parse("-12"), Some(Number::Int(-12))));
+        assert!(matches!(Number::parse("+12"), Some(Number::Int(12))));
+        assert!(matches!(
+            Number::parse("18446744073709551615"),
+            Some(Number::UInt(u64::MAX))
+        ));
+        assert!(matches!(Number::parse("3.5"), Some(Number::Float(f)) if f == 3.5));
+        assert!(matches!(Number::parse(".5"), Some(Number::Float(f)) if f == 0.5));
+        assert!(matches!(Number::parse("1e3"), Some(Number::Int(1000))));
+        assert!(matches!(Number::parse("-0.0"), Some(Number::Int(0))));
+        for bad in [
+            "", " ", "abc", "1e", "--1", "1.2.3", "Infinity", "NaN", "0x10", "1_000",
+        ] {
+            assert!(Number::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn parse_keeps_json_syntax_and_canonicalises_the_rest() {
+        assert_eq!(
+            big(Number::parse("123456789012345678901234567890")).as_deref(),
+            Some("123456789012345678901234567890")
+        );
+        assert_eq!(
+            big(Number::parse("0.10000000000000000000001")).as_deref(),
+            Some("0.10000000000000000000001")
+        );
+        assert_eq!(big(Number::parse("1E+400")).as_deref(), Some("1E+400"));
+        assert_eq!(big(Number::parse("+1e400")).as_deref(), Some("1e400"));
+        assert_eq!(big(Number::parse("00.1e400")).as_deref(), Some("1e399"));
+        assert_eq!(
+            big(Number::parse("-.10000000000000000000001")).as_deref(),
+            Some("-10000000000000000000001e-23")
+        );
+    }
+
+    #[test]
+    fn absurd_exponents_do_not_overflow() {
+        let huge = Number::parse("1e99999999999999999999999").unwrap();
+        let tiny = Number::parse("1e-99999999999999999999999").unwrap();
+        assert_eq!(huge, huge.clone());
+        assert_ne!(huge, tiny);
+        assert_eq!(
+            Number::parse("1e9223372036854775807").unwrap(),
+            Number::parse("10e9223372036854775806").unwrap()
+        );
+    }
+
+    #[test]
+    fn equality_is_numeric() {
+        assert_eq!(Number::Int(1), Number::Float(1.0));
+        assert_eq!(Number::Float(-0.0), Number::Int(0));
+        assert_eq!(
+            Number::Float(1e20),
+            Number::Big("100000000000000000000".into())
+        );
+        assert_eq!(
+            Number::UInt(u64::MAX),
+            Number::Big("1.8446744073709551615e19".into())
+        );
+        assert_ne!(
+            Number::Float(0.1),
+            Number::Big("0.1000000000000000000001".into())
+        );
+        assert_eq!(Number::Float(f64::INFINITY), Number::Float(f64::INFINITY));
+        assert_ne!(
+            Number::Float(f64::INFINITY),
+            Number::Float(f64::NEG_INFINITY)
+        );
+    }
+
+    #[test]
+    fn integral_floats_convert() {
+        assert_eq!(
+            Number::Float(1e18).as_i64(),
+            Some(1_000_000_000_000_000_000)
+        );
+        assert_eq!(Number::Float(-TWO_POW_63).as_i64(), Some(i64::MIN));
+        assert_eq!(Number::Float(TWO_POW_63).as_i64(), None);
+        assert_eq!(Number::Float(TWO_POW_63).as_u64(), Some(1 << 63));
+        assert_eq!(Number::Float(TWO_POW_64).as_u64(), None);
+        assert_eq!(Number::Float(0.5).as_i64(), None);
+        assert_eq!(Number::Float(f64::INFINITY).as_u64(), None);
+        assert_eq!(Number::Float(-1.0).as_u64(), None);
+    }
+
+    #[test]
+    fn from_f64_keeps_floats_that_are_not_small_integers() {
+        assert!(matches!(Number::from_f64(2.0), Number::Int(2)));
+        assert!(matches!(Number::from_f64(0.5), Number::Float(_)));
+        assert!(matches!(Number::from_f64(1e20), Number::Float(_)));
+        assert!(matches!(Number::from_f64(f64::INFINITY), Number::Float(_)));
+        assert!(matches!(Number::from_f64(f64::NAN), Number::Float(_)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn parse_never_panics_and_display_round_trips(s in "[-+]?[0-9]{0,25}(\\.[0-9]{0,25})?([eE][-+]?[0-9]{1,4})?|\\PC{0,12}") {
+            if let Some(n) = Number::parse(&s) {
+                let back = Number::parse(&n.to_string());
+                prop_assert_eq!(back, Some(n));
+            }
+        }
+
+        #[test]
+        fn floats_round_trip_through_text(f in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO) {
+            let n = Number::from_f64(f);
+            prop_assert_eq!(Number::parse(&n.to_string()), Some(n));
+            prop_assert_eq!(Number::parse(&format!("{f:e}")), Some(Number::from_f64(f)));
+        }
+    }
+}
