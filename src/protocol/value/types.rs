@@ -72,7 +72,12 @@ impl Type {
             Type::Map(e) => J::Array(vec![J::from("map"), e.to_json_value()]),
             Type::Object(attrs) => J::Array(vec![
                 J::from("object"),
-                J::Object(attrs.iter().map(|(k, t)| (k.clone(), t.to_json_value())).collect()),
+                J::Object(
+                    attrs
+                        .iter()
+                        .map(|(k, t)| (k.clone(), t.to_json_value()))
+                        .collect(),
+                ),
             ]),
             Type::Tuple(elems) => J::Array(vec![
                 J::from("tuple"),
@@ -112,7 +117,9 @@ impl Type {
                     "map" => Ok(Type::map(Type::from_json_value(&parts[1])?)),
                     "object" => {
                         let J::Object(attrs) = &parts[1] else {
-                            return Err(TypeError("object attributes must be a JSON object".into()));
+                            return Err(TypeError(
+                                "object attributes must be a JSON object".into(),
+                            ));
                         };
                         let mut out = BTreeMap::new();
                         for (k, t) in attrs {
@@ -125,7 +132,10 @@ impl Type {
                             return Err(TypeError("tuple elements must be a JSON array".into()));
                         };
                         Ok(Type::Tuple(
-                            elems.iter().map(Type::from_json_value).collect::<Result<_, _>>()?,
+                            elems
+                                .iter()
+                                .map(Type::from_json_value)
+                                .collect::<Result<_, _>>()?,
                         ))
                     }
                     other => Err(TypeError(format!("unknown type kind {other:?}"))),
