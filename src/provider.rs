@@ -65,13 +65,19 @@ pub struct Settings {
 
 fn endpoint_validator() -> Validator {
     Validator::string("scheme://host[:port]; http only for loopback", |s| {
-        Endpoint::parse(s).map(|_| ()).map_err(|e| format!("is not a usable endpoint: {e}"))
+        Endpoint::parse(s)
+            .map(|_| ())
+            .map_err(|e| format!("is not a usable endpoint: {e}"))
     })
 }
 
 fn non_empty() -> Validator {
     Validator::string("not empty", |s| {
-        if s.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(()) }
+        if s.trim().is_empty() {
+            Err("must not be empty".to_owned())
+        } else {
+            Ok(())
+        }
     })
 }
 
@@ -179,7 +185,11 @@ fn resolve(
     config: &PcaConfig,
     env: &dyn crate::client::settings::Env,
 ) -> Result<Settings, (Option<AttrPath>, String)> {
-    let site_name = config.site.known().cloned().or_else(|| env.var("NCLOUD_SITE"));
+    let site_name = config
+        .site
+        .known()
+        .cloned()
+        .or_else(|| env.var("NCLOUD_SITE"));
     let site = match site_name.as_deref() {
         None => Site::Public,
         Some(s) => Site::parse(s).ok_or_else(|| {
@@ -189,9 +199,19 @@ fn resolve(
             )
         })?,
     };
-    let base_url = match config.endpoint.known().cloned().or_else(|| env.var("PCA_ENDPOINT")) {
+    let base_url = match config
+        .endpoint
+        .known()
+        .cloned()
+        .or_else(|| env.var("PCA_ENDPOINT"))
+    {
         Some(e) => Endpoint::parse(&e)
-            .map_err(|m| (Some(AttrPath::root("endpoint")), format!("endpoint (from the provider block or PCA_ENDPOINT): {m}.")))?
+            .map_err(|m| {
+                (
+                    Some(AttrPath::root("endpoint")),
+                    format!("endpoint (from the provider block or PCA_ENDPOINT): {m}."),
+                )
+            })?
             .base_url(),
         None => site.base_url().to_owned(),
     };
@@ -201,9 +221,18 @@ fn resolve(
         env,
     )
     .map_err(|m| (None, m))?;
-    let max_retries = config.max_retries.known().copied().unwrap_or(DEFAULT_MAX_RETRIES);
+    let max_retries = config
+        .max_retries
+        .known()
+        .copied()
+        .unwrap_or(DEFAULT_MAX_RETRIES);
     let max_retries = u32::try_from(max_retries.clamp(0, MAX_RETRIES_LIMIT)).unwrap_or(0);
-    Ok(Settings { base_url, credentials, credential_source, max_retries })
+    Ok(Settings {
+        base_url,
+        credentials,
+        credential_source,
+        max_retries,
+    })
 }
 
 #[cfg(test)]
@@ -219,7 +248,11 @@ mod tests {
     }
 
     fn cfg() -> PcaConfig {
-        PcaConfig { access_key: Val::Known("AK".into()), secret_key: Val::Known("SK".into()), ..PcaConfig::default() }
+        PcaConfig {
+            access_key: Val::Known("AK".into()),
+            secret_key: Val::Known("SK".into()),
+            ..PcaConfig::default()
+        }
     }
 
     #[test]
@@ -231,12 +264,18 @@ mod tests {
 
     #[test]
     fn environment_fallbacks_and_block_precedence() {
-        let env = MapEnv(HashMap::from([("NCLOUD_SITE", "gov".to_owned()), ("PCA_ENDPOINT", "http://127.0.0.1:8700".to_owned())]));
+        let env = MapEnv(HashMap::from([
+            ("NCLOUD_SITE", "gov".to_owned()),
+            ("PCA_ENDPOINT", "http://127.0.0.1:8700".to_owned()),
+        ]));
         let s = resolve(&cfg(), &env).expect("resolves");
         assert_eq!(s.base_url, "http://127.0.0.1:8700");
         let mut c = cfg();
         c.endpoint = Val::Known("https://pca.example.com".into());
-        assert_eq!(resolve(&c, &env).expect("resolves").base_url, "https://pca.example.com");
+        assert_eq!(
+            resolve(&c, &env).expect("resolves").base_url,
+            "https://pca.example.com"
+        );
         let env = MapEnv(HashMap::from([("NCLOUD_SITE", "mars".to_owned())]));
         let (path, msg) = resolve(&cfg(), &env).expect_err("bad site");
         assert_eq!(path, Some(AttrPath::root("site")));

@@ -25,13 +25,22 @@ provider "pca" {{
 
 fn workspace(version: TerraformVersion, extra: &str) -> Workspace {
     let ws = Workspace::new(version, Path::new(PROVIDER_BINARY));
-    ws.write("main.tf", &format!("{}\n{}", ws.terraform_block(), provider_block(extra)));
+    ws.write(
+        "main.tf",
+        &format!("{}\n{}", ws.terraform_block(), provider_block(extra)),
+    );
     ws
 }
 
 /// No crash, no protocol failure: what every failing command must also show.
 fn assert_no_crash(out: &str) {
-    for bad in ["panic", "Plugin did not respond", "plugin exited", "Unsupported plugin method", "rpc error"] {
+    for bad in [
+        "panic",
+        "Plugin did not respond",
+        "plugin exited",
+        "Unsupported plugin method",
+        "rpc error",
+    ] {
         assert!(!out.contains(bad), "unexpected {bad:?} in:\n{out}");
     }
 }
@@ -42,11 +51,27 @@ fn acc_provider_schema_json_marks_secret_key_sensitive() {
     let out = ws.ok(&["providers", "schema", "-json"]);
     let json: serde_json::Value = serde_json::from_str(out.trim()).expect("schema JSON");
     let provider = &json["provider_schemas"][PROVIDER_ADDRESS]["provider"]["block"]["attributes"];
-    assert_eq!(provider["secret_key"]["sensitive"], serde_json::Value::Bool(true), "{provider}");
-    for attr in ["access_key", "secret_key", "site", "endpoint", "max_retries"] {
-        assert_eq!(provider[attr]["optional"], serde_json::Value::Bool(true), "{attr}: {provider}");
+    assert_eq!(
+        provider["secret_key"]["sensitive"],
+        serde_json::Value::Bool(true),
+        "{provider}"
+    );
+    for attr in [
+        "access_key",
+        "secret_key",
+        "site",
+        "endpoint",
+        "max_retries",
+    ] {
+        assert_eq!(
+            provider[attr]["optional"],
+            serde_json::Value::Bool(true),
+            "{attr}: {provider}"
+        );
         assert!(
-            provider[attr]["description"].as_str().is_some_and(|d| !d.is_empty()),
+            provider[attr]["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
             "{attr} has a description"
         );
     }
@@ -55,7 +80,10 @@ fn acc_provider_schema_json_marks_secret_key_sensitive() {
 
 #[test]
 fn acc_provider_validate_and_plan_1_15_5() {
-    let ws = workspace(TerraformVersion::V1_15_5, "site = \"public\"\n  max_retries = 3");
+    let ws = workspace(
+        TerraformVersion::V1_15_5,
+        "site = \"public\"\n  max_retries = 3",
+    );
     let out = ws.ok(&["validate", "-no-color"]);
     assert!(out.contains("The configuration is valid"), "{out}");
     let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
@@ -82,8 +110,14 @@ fn acc_provider_bad_site_fails_validate_naming_the_attribute() {
         ws.init();
         let out = ws.fails(&["validate", "-no-color"]);
         assert!(out.contains("Invalid Attribute Value"), "{version}: {out}");
-        assert!(out.contains("site = \"mars\""), "{version}: the error points at the line: {out}");
-        assert!(out.contains("Attribute site value must be one of"), "{version}: {out}");
+        assert!(
+            out.contains("site = \"mars\""),
+            "{version}: the error points at the line: {out}"
+        );
+        assert!(
+            out.contains("Attribute site value must be one of"),
+            "{version}: {out}"
+        );
         assert_no_crash(&out);
     }
 }
@@ -101,7 +135,10 @@ fn acc_provider_non_loopback_http_endpoint_fails_validate() {
     let out = ws.fails(&["validate", "-no-color"]);
     assert!(out.contains("endpoint = \"http://10.1.2.3\""), "{out}");
     assert!(out.contains("loopback"), "{out}");
-    assert!(out.contains("max_retries = 99"), "every validator runs: {out}");
+    assert!(
+        out.contains("max_retries = 99"),
+        "every validator runs: {out}"
+    );
     assert_no_crash(&out);
 }
 
@@ -157,6 +194,12 @@ fn acc_provider_secret_never_in_trace_log() {
     let plan = ws.run(&["plan", "-no-color"]);
     assert!(plan.success(), "{plan}");
     let all = plan.combined();
-    assert!(all.contains("provider configured") || all.contains("pca"), "provider logged something");
-    assert!(!all.contains(SECRET), "the secret key leaked into the trace log");
+    assert!(
+        all.contains("provider configured") || all.contains("pca"),
+        "provider logged something"
+    );
+    assert!(
+        !all.contains(SECRET),
+        "the secret key leaked into the trace log"
+    );
 }

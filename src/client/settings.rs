@@ -75,7 +75,9 @@ impl Endpoint {
             .ok_or_else(|| format!("{s:?} is not a URL of the form scheme://host[:port]"))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
-            return Err(format!("scheme {scheme:?} is not supported; use https (or http for a loopback emulator)"));
+            return Err(format!(
+                "scheme {scheme:?} is not supported; use https (or http for a loopback emulator)"
+            ));
         }
         let authority = rest.strip_suffix('/').unwrap_or(rest);
         if authority.contains(['/', '?', '#']) {
@@ -91,7 +93,9 @@ impl Endpoint {
             return Err(format!("{s:?} has no host"));
         }
         if host.parse::<IpAddr>().is_err()
-            && !host.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+            && !host
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
         {
             return Err(format!("{host:?} is not a valid host name"));
         }
@@ -113,7 +117,11 @@ impl Endpoint {
 
     /// `scheme://host[:port]`.
     pub fn base_url(&self) -> String {
-        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
         match self.port {
             Some(p) => format!("{}://{host}:{p}", self.scheme),
             None => format!("{}://{host}", self.scheme),
@@ -133,7 +141,12 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
     };
     let port = match port {
         None => None,
-        Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("port {p:?} is not a number from 1 to 65535"))?),
+        Some(p) => Some(
+            p.parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("port {p:?} is not a number from 1 to 65535"))?,
+        ),
     };
     Ok((host.to_owned(), port))
 }
@@ -185,7 +198,10 @@ impl Env for ProcessEnv {
 impl Credentials {
     /// Credentials from explicit values.
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Credentials {
-        Credentials { access_key: access_key.into(), secret_key: secret_key.into() }
+        Credentials {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+        }
     }
 
     /// The secret key (for signing only; never log it).
@@ -200,7 +216,9 @@ impl Credentials {
         secret_key: Option<&str>,
         env: &dyn Env,
     ) -> Result<(Credentials, CredentialSource), String> {
-        let file = env.var("HOME").map(|h| PathBuf::from(h).join(".ncloud").join("configure"));
+        let file = env
+            .var("HOME")
+            .map(|h| PathBuf::from(h).join(".ncloud").join("configure"));
         let from_file = file.as_deref().and_then(read_cli_file);
         let pick = |explicit: Option<&str>, vars: [&str; 2], file_key: &str| {
             if let Some(v) = explicit.filter(|v| !v.is_empty()) {
@@ -211,12 +229,24 @@ impl Credentials {
             }
             from_file
                 .as_ref()
-                .and_then(|f| f.iter().find(|(k, _)| k == file_key).map(|(_, v)| v.clone()))
+                .and_then(|f| {
+                    f.iter()
+                        .find(|(k, _)| k == file_key)
+                        .map(|(_, v)| v.clone())
+                })
                 .filter(|v| !v.is_empty())
                 .map(|v| (v, CredentialSource::CliFile))
         };
-        let access = pick(access_key, ["NCLOUD_ACCESS_KEY", "NCLOUD_ACCESS_KEY_ID"], "ncloud_access_key_id");
-        let secret = pick(secret_key, ["NCLOUD_SECRET_KEY", "NCLOUD_SECRET_ACCESS_KEY"], "ncloud_secret_access_key");
+        let access = pick(
+            access_key,
+            ["NCLOUD_ACCESS_KEY", "NCLOUD_ACCESS_KEY_ID"],
+            "ncloud_access_key_id",
+        );
+        let secret = pick(
+            secret_key,
+            ["NCLOUD_SECRET_KEY", "NCLOUD_SECRET_ACCESS_KEY"],
+            "ncloud_secret_access_key",
+        );
         match (access, secret) {
             (Some((a, sa)), Some((s, _))) => Ok((Credentials::new(a, s), sa)),
             (a, s) => {
@@ -227,7 +257,10 @@ impl Credentials {
                 };
                 Err(format!(
                     "{missing}. Set them in the provider block (access_key, secret_key), in the environment (NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY), or in the NCP CLI file {} (ncloud_access_key_id, ncloud_secret_access_key).",
-                    file.as_deref().map_or_else(|| "~/.ncloud/configure".to_owned(), |p| p.display().to_string())
+                    file.as_deref().map_or_else(
+                        || "~/.ncloud/configure".to_owned(),
+                        |p| p.display().to_string()
+                    )
                 ))
             }
         }
@@ -270,13 +303,31 @@ mod tests {
 
     #[test]
     fn endpoint_rules() {
-        for ok in ["http://127.0.0.1:8700", "http://localhost:1", "http://[::1]:8700/", "https://pca.apigw.ntruss.com", "https://10.1.2.3"] {
+        for ok in [
+            "http://127.0.0.1:8700",
+            "http://localhost:1",
+            "http://[::1]:8700/",
+            "https://pca.apigw.ntruss.com",
+            "https://10.1.2.3",
+        ] {
             assert!(Endpoint::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://10.1.2.3", "ftp://x", "127.0.0.1:8700", "https://h/api/v1", "https://h:0", "https://h:99999", "https://", "https://u@h"] {
+        for bad in [
+            "http://10.1.2.3",
+            "ftp://x",
+            "127.0.0.1:8700",
+            "https://h/api/v1",
+            "https://h:0",
+            "https://h:99999",
+            "https://",
+            "https://u@h",
+        ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Endpoint::parse("http://[::1]:8700").map(|e| e.base_url()), Ok("http://[::1]:8700".into()));
+        assert_eq!(
+            Endpoint::parse("http://[::1]:8700").map(|e| e.base_url()),
+            Ok("http://[::1]:8700".into())
+        );
     }
 
     #[test]
@@ -291,12 +342,25 @@ mod tests {
         let home = dir.path().display().to_string();
         let env = MapEnv(HashMap::from([("HOME", home.clone())]));
         let (c, src) = Credentials::resolve(None, None, &env).expect("from file");
-        assert_eq!((c.access_key.as_str(), c.secret_key(), src), ("FILEKEY", "FILESECRET", CredentialSource::CliFile));
-        let env = MapEnv(HashMap::from([("HOME", home.clone()), ("NCLOUD_ACCESS_KEY_ID", "ENVKEY".into()), ("NCLOUD_SECRET_KEY", "ENVSECRET".into())]));
+        assert_eq!(
+            (c.access_key.as_str(), c.secret_key(), src),
+            ("FILEKEY", "FILESECRET", CredentialSource::CliFile)
+        );
+        let env = MapEnv(HashMap::from([
+            ("HOME", home),
+            ("NCLOUD_ACCESS_KEY_ID", "ENVKEY".into()),
+            ("NCLOUD_SECRET_KEY", "ENVSECRET".into()),
+        ]));
         let (c, src) = Credentials::resolve(None, None, &env).expect("from env");
-        assert_eq!((c.access_key.as_str(), src), ("ENVKEY", CredentialSource::Environment));
+        assert_eq!(
+            (c.access_key.as_str(), src),
+            ("ENVKEY", CredentialSource::Environment)
+        );
         let (c, src) = Credentials::resolve(Some("BLOCK"), Some("S"), &env).expect("explicit");
-        assert_eq!((c.access_key.as_str(), src), ("BLOCK", CredentialSource::Explicit));
+        assert_eq!(
+            (c.access_key.as_str(), src),
+            ("BLOCK", CredentialSource::Explicit)
+        );
         assert!(!format!("{c:?}").contains('S') || !format!("{c:?}").contains("\"S\""));
     }
 

@@ -3,13 +3,16 @@
 
 use super::diag::{Diagnostics, Severity};
 use super::path::{AttrPath, Step};
-use super::schema::{AttrKind, Attribute, Block, Nesting, NestedBlock, Schema};
+use super::schema::{AttrKind, Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::protocol::proto::tfplugin6 as pb;
 use crate::protocol::value::{Type, Value, json, msgpack};
 
 /// A schema as the protocol carries it.
 pub(crate) fn schema_to_proto(s: &Schema) -> pb::Schema {
-    pb::Schema { version: s.version, block: Some(block_to_proto(&s.block)) }
+    pb::Schema {
+        version: s.version,
+        block: Some(block_to_proto(&s.block)),
+    }
 }
 
 fn block_to_proto(b: &Block) -> pb::schema::Block {
@@ -38,8 +41,9 @@ fn attr_to_proto(a: &Attribute) -> pb::schema::Attribute {
                     Nesting::Set => pb::schema::object::NestingMode::Set,
                     Nesting::Map => pb::schema::object::NestingMode::Map,
                 } as i32,
-                min_items: 0,
-                max_items: 0,
+                // min_items/max_items are deprecated and must stay 0 (Terraform 1.0.3 reads
+                // min_items > 0 as "required").
+                ..Default::default()
             }),
         ),
     };
@@ -117,7 +121,9 @@ pub(crate) fn decode_dynamic(
     what: &str,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    let Some(dv) = dv else { return Some(Value::Null) };
+    let Some(dv) = dv else {
+        return Some(Value::Null);
+    };
     let r = if dv.msgpack.is_empty() && !dv.json.is_empty() {
         json::decode(ty, &dv.json).map_err(|e| e.to_string())
     } else {
@@ -136,9 +142,17 @@ pub(crate) fn decode_dynamic(
 }
 
 /// Encodes a value of type `ty` as a msgpack DynamicValue, recording a bug on failure.
-pub(crate) fn encode_dynamic(v: &Value, ty: &Type, what: &str, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
+pub(crate) fn encode_dynamic(
+    v: &Value,
+    ty: &Type,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
     match msgpack::encode(ty, v) {
-        Ok(bytes) => Some(pb::DynamicValue { msgpack: bytes, json: Vec::new() }),
+        Ok(bytes) => Some(pb::DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
+        }),
         Err(e) => {
             diags.bug(format!("Could not encode the {what}: {e}"));
             None

@@ -92,8 +92,19 @@ impl Diagnostics {
         );
     }
 
-    fn push(&mut self, severity: Severity, summary: String, detail: String, path: Option<AttrPath>) {
-        self.0.push(Diagnostic { severity, summary, detail, path });
+    fn push(
+        &mut self,
+        severity: Severity,
+        summary: String,
+        detail: String,
+        path: Option<AttrPath>,
+    ) {
+        self.0.push(Diagnostic {
+            severity,
+            summary,
+            detail,
+            path,
+        });
     }
 
     /// Turns a `Result` into an `Option`, recording the error under `summary`.

@@ -5,12 +5,12 @@
 pub mod diag;
 pub mod path;
 pub mod plan;
-pub mod schema;
-pub mod validate;
 pub mod provider;
 pub mod resource;
+pub mod schema;
 pub mod server;
 pub mod typed;
+pub mod validate;
 
 mod convert;
 #[cfg(test)]

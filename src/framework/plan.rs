@@ -35,10 +35,20 @@ pub struct Plan {
 /// (Terraform's merge of configuration and prior state; null on destroy), given `config`.
 pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> Plan {
     if proposed.is_null() {
-        return Plan { planned: Value::Null, requires_replace: Vec::new() };
+        return Plan {
+            planned: Value::Null,
+            requires_replace: Vec::new(),
+        };
     }
     let mut planned = proposed.clone();
-    walk_block(block, &mut planned, prior, config, &AttrPath::empty(), &mut Pass::Defaults);
+    walk_block(
+        block,
+        &mut planned,
+        prior,
+        config,
+        &AttrPath::empty(),
+        &mut Pass::Defaults,
+    );
     if prior.is_null() || planned != *prior {
         walk_block(
             block,
@@ -62,7 +72,10 @@ pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> P
     }
     replace.sort();
     replace.dedup();
-    Plan { planned, requires_replace: replace }
+    Plan {
+        planned,
+        requires_replace: replace,
+    }
 }
 
 enum Pass<'a> {
@@ -73,9 +86,12 @@ enum Pass<'a> {
 }
 
 fn forces_replace(attr: &Attribute) -> bool {
-    attr.modifiers
-        .iter()
-        .any(|m| matches!(m, PlanModifier::RequiresReplace | PlanModifier::RequiresReplaceIf(..)))
+    attr.modifiers.iter().any(|m| {
+        matches!(
+            m,
+            PlanModifier::RequiresReplace | PlanModifier::RequiresReplaceIf(..)
+        )
+    })
 }
 
 const NULL: Value = Value::Null;
@@ -94,22 +110,37 @@ fn walk_block(
 ) {
     let Value::Map(fields) = planned else { return };
     for attr in &block.attributes {
-        let Some(p) = fields.get_mut(&attr.name) else { continue };
+        let Some(p) = fields.get_mut(&attr.name) else {
+            continue;
+        };
         let apath = path.attr(&attr.name);
         let (pr, cf) = (child(prior, &attr.name), child(config, &attr.name));
         apply(attr, p, pr, cf, &apath, pass);
         if let AttrKind::Nested(nesting, attrs) = &attr.kind {
-            let inner = Block { attributes: attrs.clone(), ..Block::default() };
+            let inner = Block {
+                attributes: attrs.clone(),
+                ..Block::default()
+            };
             match pass {
                 Pass::ComputedUnknown(false) if forces_replace(attr) => {
-                    walk_nested(&inner, *nesting, p, pr, cf, &apath, &mut Pass::ComputedUnknown(true));
+                    walk_nested(
+                        &inner,
+                        *nesting,
+                        p,
+                        pr,
+                        cf,
+                        &apath,
+                        &mut Pass::ComputedUnknown(true),
+                    );
                 }
                 _ => walk_nested(&inner, *nesting, p, pr, cf, &apath, pass),
             }
         }
     }
     for nb in &block.blocks {
-        let Some(p) = fields.get_mut(&nb.name) else { continue };
+        let Some(p) = fields.get_mut(&nb.name) else {
+            continue;
+        };
         let bpath = path.attr(&nb.name);
         let (pr, cf) = (child(prior, &nb.name), child(config, &nb.name));
         walk_nested(&nb.block, nb.nesting, p, pr, cf, &bpath, pass);
@@ -178,16 +209,20 @@ fn apply(
 ) {
     match pass {
         Pass::Defaults => {
-            if let Some(d) = &attr.default {
-                if config.is_null() {
-                    *planned = d.clone();
-                }
+            if let Some(d) = &attr.default
+                && config.is_null()
+            {
+                *planned = d.clone();
             }
         }
         Pass::ComputedUnknown(in_replace_scope) => {
             if attr.is_computed() && attr.default.is_none() && config.is_null() {
                 let keeps_prior = !prior.is_null() && (*in_replace_scope || forces_replace(attr));
-                *planned = if keeps_prior { prior.clone() } else { Value::Unknown };
+                *planned = if keeps_prior {
+                    prior.clone()
+                } else {
+                    Value::Unknown
+                };
             }
         }
         Pass::Modifiers(replace) => {
@@ -222,24 +257,45 @@ mod tests {
 
     fn schema() -> Schema {
         Schema::new("test")
-            .attr(Attribute::string("id").computed().use_state_for_unknown().description("id"))
-            .attr(Attribute::string("alias").required().requires_replace().description("a"))
-            .attr(Attribute::string("memo").optional().description("m"))
-            .attr(Attribute::string("status").optional_computed().description("s"))
-            .attr(Attribute::string("pem").computed().description("p"))
-            .attr(Attribute::number("days").optional_computed().requires_replace().description("d"))
-            .attr(Attribute::bool("protect").default(false).description("p"))
-            .attr(Attribute::nested(
-                "subject",
-                Nesting::Single,
-                vec![
-                    Attribute::string("cn").required().description("cn"),
-                    Attribute::string("dn").computed().description("dn"),
-                ],
+            .attr(
+                Attribute::string("id")
+                    .computed()
+                    .use_state_for_unknown()
+                    .description("id"),
             )
-            .required()
-            .requires_replace()
-            .description("s"))
+            .attr(
+                Attribute::string("alias")
+                    .required()
+                    .requires_replace()
+                    .description("a"),
+            )
+            .attr(Attribute::string("memo").optional().description("m"))
+            .attr(
+                Attribute::string("status")
+                    .optional_computed()
+                    .description("s"),
+            )
+            .attr(Attribute::string("pem").computed().description("p"))
+            .attr(
+                Attribute::number("days")
+                    .optional_computed()
+                    .requires_replace()
+                    .description("d"),
+            )
+            .attr(Attribute::bool("protect").default(false).description("p"))
+            .attr(
+                Attribute::nested(
+                    "subject",
+                    Nesting::Single,
+                    vec![
+                        Attribute::string("cn").required().description("cn"),
+                        Attribute::string("dn").computed().description("dn"),
+                    ],
+                )
+                .required()
+                .requires_replace()
+                .description("s"),
+            )
             .block(NestedBlock::new(
                 "rule",
                 Nesting::List,
@@ -250,7 +306,12 @@ mod tests {
     }
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect::<BTreeMap<_, _>>())
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     fn s(x: &str) -> Value {
@@ -268,7 +329,10 @@ mod tests {
             ("days", Value::Null),
             ("protect", Value::Null),
             ("subject", obj(&[("cn", s("root")), ("dn", Value::Null)])),
-            ("rule", Value::List(vec![obj(&[("name", s("r1")), ("uid", Value::Null)])])),
+            (
+                "rule",
+                Value::List(vec![obj(&[("name", s("r1")), ("uid", Value::Null)])]),
+            ),
         ])
     }
 
@@ -282,7 +346,10 @@ mod tests {
             ("days", 3650.into()),
             ("protect", Value::Bool(false)),
             ("subject", obj(&[("cn", s("root")), ("dn", s("CN=root"))])),
-            ("rule", Value::List(vec![obj(&[("name", s("r1")), ("uid", s("u1"))])])),
+            (
+                "rule",
+                Value::List(vec![obj(&[("name", s("r1")), ("uid", s("u1"))])]),
+            ),
         ])
     }
 
@@ -294,9 +361,14 @@ mod tests {
             let p = child(prior, &a.name).clone();
             let v = match (&a.kind, a.is_computed() && c.is_null()) {
                 (_, true) => p,
-                (AttrKind::Nested(_, attrs), false) if !c.is_null() => {
-                    proposed(&Block { attributes: attrs.clone(), ..Block::default() }, &p, &c)
-                }
+                (AttrKind::Nested(_, attrs), false) if !c.is_null() => proposed(
+                    &Block {
+                        attributes: attrs.clone(),
+                        ..Block::default()
+                    },
+                    &p,
+                    &c,
+                ),
                 _ => c,
             };
             out.insert(a.name.clone(), v);
@@ -344,7 +416,10 @@ mod tests {
                     assert_eq!(p.planned.get("pem"), Some(&Value::Unknown));
                     assert_eq!(p.planned.get("status"), Some(&Value::Unknown));
                     assert_eq!(p.planned.get("protect"), Some(&Value::Bool(false)));
-                    assert_eq!(p.planned.get("subject").and_then(|s| s.get("dn")), Some(&Value::Unknown));
+                    assert_eq!(
+                        p.planned.get("subject").and_then(|s| s.get("dn")),
+                        Some(&Value::Unknown)
+                    );
                     let rule = match p.planned.get("rule") {
                         Some(Value::List(v)) => v[0].clone(),
                         _ => Value::Null,
@@ -368,9 +443,21 @@ mod tests {
                 config: config("root", s("hello")),
                 check: |p| {
                     assert_eq!(p.planned.get("memo"), Some(&s("hello")));
-                    assert_eq!(p.planned.get("id"), Some(&s("ca-1")), "use_state_for_unknown");
-                    assert_eq!(p.planned.get("pem"), Some(&Value::Unknown), "computed without modifier");
-                    assert_eq!(p.planned.get("days"), Some(&3650.into()), "computed+RR keeps prior");
+                    assert_eq!(
+                        p.planned.get("id"),
+                        Some(&s("ca-1")),
+                        "use_state_for_unknown"
+                    );
+                    assert_eq!(
+                        p.planned.get("pem"),
+                        Some(&Value::Unknown),
+                        "computed without modifier"
+                    );
+                    assert_eq!(
+                        p.planned.get("days"),
+                        Some(&3650.into()),
+                        "computed+RR keeps prior"
+                    );
                     assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
                 },
             },
@@ -396,7 +483,13 @@ mod tests {
     fn destroy_stays_null() {
         let s = schema();
         let p = plan(&s.block, &applied(), &Value::Null, &Value::Null);
-        assert_eq!(p, Plan { planned: Value::Null, requires_replace: vec![] });
+        assert_eq!(
+            p,
+            Plan {
+                planned: Value::Null,
+                requires_replace: vec![]
+            }
+        );
     }
 
     #[test]
@@ -418,7 +511,12 @@ mod tests {
         if let Value::Map(m) = &mut cfg {
             m.insert("alias".into(), Value::Unknown);
         }
-        let p = plan(&s.block, &applied(), &proposed(&s.block, &applied(), &cfg), &cfg);
+        let p = plan(
+            &s.block,
+            &applied(),
+            &proposed(&s.block, &applied(), &cfg),
+            &cfg,
+        );
         assert_eq!(p.requires_replace, vec![AttrPath::root("alias")]);
         assert_eq!(p.planned.get("alias"), Some(&Value::Unknown));
     }

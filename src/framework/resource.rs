@@ -28,7 +28,10 @@ pub struct Ctx<D> {
 
 impl<D> Clone for Ctx<D> {
     fn clone(&self) -> Self {
-        Ctx { data: self.data.clone(), stop: self.stop.clone() }
+        Ctx {
+            data: self.data.clone(),
+            stop: self.stop.clone(),
+        }
     }
 }
 
@@ -65,7 +68,11 @@ impl<D> Ctx<D> {
     /// Runs `fut` unless a stop request arrives first; on stop, records an error and returns
     /// `None`. Use it around waits that are safe to abandon (reads, polling), never around a
     /// request that creates something.
-    pub async fn cancellable<T>(&self, fut: impl Future<Output = T>, diags: &mut Diagnostics) -> Option<T> {
+    pub async fn cancellable<T>(
+        &self,
+        fut: impl Future<Output = T>,
+        diags: &mut Diagnostics,
+    ) -> Option<T> {
         tokio::select! {
             v = fut => Some(v),
             () = self.stopped() => {
@@ -158,7 +165,10 @@ pub trait Resource: Send + Sync + 'static {
     ) -> Option<Self::Model> {
         diags.error(
             "Import Not Supported",
-            format!("The resource type {} does not support import.", self.type_name()),
+            format!(
+                "The resource type {} does not support import.",
+                self.type_name()
+            ),
         );
         None
     }
@@ -234,7 +244,8 @@ pub trait DynResource<D>: Send + Sync {
         diags: &mut Diagnostics,
     ) -> Value;
     /// See [`Resource::create`].
-    async fn create(&self, ctx: &Ctx<D>, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
+    async fn create(&self, ctx: &Ctx<D>, planned: &Value, diags: &mut Diagnostics)
+    -> Option<Value>;
     /// See [`Resource::read`].
     async fn read(&self, ctx: &Ctx<D>, state: &Value, diags: &mut Diagnostics) -> Option<Value>;
     /// See [`Resource::update`].
@@ -272,7 +283,11 @@ pub trait DynDataSource<D>: Send + Sync {
 }
 
 /// Decodes a model, recording a provider-bug diagnostic on failure.
-pub(crate) fn decode_model<M: DeserializeOwned>(v: &Value, what: &str, diags: &mut Diagnostics) -> Option<M> {
+pub(crate) fn decode_model<M: DeserializeOwned>(
+    v: &Value,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<M> {
     match from_value(v) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -283,7 +298,11 @@ pub(crate) fn decode_model<M: DeserializeOwned>(v: &Value, what: &str, diags: &m
 }
 
 /// Encodes a model, recording a provider-bug diagnostic on failure.
-pub(crate) fn encode_model<M: Serialize>(m: &M, what: &str, diags: &mut Diagnostics) -> Option<Value> {
+pub(crate) fn encode_model<M: Serialize>(
+    m: &M,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
     match to_value(m) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -332,18 +351,31 @@ impl<R: Resource> DynResource<R::Data> for R {
         ) else {
             return planned;
         };
-        let req = PlanRequest { prior: prior_m.as_ref(), config: &config_m };
+        let req = PlanRequest {
+            prior: prior_m.as_ref(),
+            config: &config_m,
+        };
         Resource::modify_plan(self, ctx, req, &mut planned_m, replace, diags).await;
         encode_model(&planned_m, "planned state", diags).unwrap_or(planned)
     }
 
-    async fn create(&self, ctx: &Ctx<R::Data>, planned: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    async fn create(
+        &self,
+        ctx: &Ctx<R::Data>,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let m = decode_model::<R::Model>(planned, "planned state", diags)?;
         let out = Resource::create(self, ctx, m, diags).await?;
         encode_model(&out, "new state", diags)
     }
 
-    async fn read(&self, ctx: &Ctx<R::Data>, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    async fn read(
+        &self,
+        ctx: &Ctx<R::Data>,
+        state: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let m = decode_model::<R::Model>(state, "state", diags)?;
         let out = Resource::read(self, ctx, m, diags).await?;
         encode_model(&out, "new state", diags)
@@ -399,7 +431,12 @@ impl<T: DataSource> DynDataSource<T::Data> for T {
         }
     }
 
-    async fn read(&self, ctx: &Ctx<T::Data>, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    async fn read(
+        &self,
+        ctx: &Ctx<T::Data>,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let m = decode_model::<T::Model>(config, "configuration", diags)?;
         let out = DataSource::read(self, ctx, m, diags).await?;
         encode_model(&out, "data source result", diags)

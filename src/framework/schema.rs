@@ -218,7 +218,10 @@ impl Attribute {
         description: impl Into<String>,
         test: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static,
     ) -> Self {
-        self.modifiers.push(PlanModifier::RequiresReplaceIf(description.into(), Arc::new(test)));
+        self.modifiers.push(PlanModifier::RequiresReplaceIf(
+            description.into(),
+            Arc::new(test),
+        ));
         self
     }
 
@@ -251,16 +254,19 @@ impl Attribute {
 
     /// True when a change forces replacement (unconditionally).
     pub fn forces_replacement(&self) -> bool {
-        self.modifiers.iter().any(|m| matches!(m, PlanModifier::RequiresReplace))
+        self.modifiers
+            .iter()
+            .any(|m| matches!(m, PlanModifier::RequiresReplace))
     }
 
     /// The attribute's value type.
     pub fn value_type(&self) -> Type {
         match &self.kind {
             AttrKind::Typed(t) => t.clone(),
-            AttrKind::Nested(nesting, attrs) => {
-                nest(*nesting, Type::object(attrs.iter().map(|a| (a.name.clone(), a.value_type()))))
-            }
+            AttrKind::Nested(nesting, attrs) => nest(
+                *nesting,
+                Type::object(attrs.iter().map(|a| (a.name.clone(), a.value_type()))),
+            ),
         }
     }
 }
@@ -292,7 +298,13 @@ pub struct NestedBlock {
 impl NestedBlock {
     /// A nested block type.
     pub fn new(name: impl Into<String>, nesting: Nesting, block: Block) -> NestedBlock {
-        NestedBlock { name: name.into(), nesting, block, min_items: 0, max_items: 0 }
+        NestedBlock {
+            name: name.into(),
+            nesting,
+            block,
+            min_items: 0,
+            max_items: 0,
+        }
     }
 
     /// Sets the item count limits.
@@ -364,7 +376,11 @@ impl Block {
     pub fn lint(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        let valid = |n: &str| !n.is_empty() && n.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_');
+        let valid = |n: &str| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+        };
         for a in &self.attributes {
             if !valid(&a.name) {
                 out.push(format!("attribute name {:?} is not [a-z0-9_]+", a.name));
@@ -373,16 +389,25 @@ impl Block {
                 out.push(format!("duplicate name {:?}", a.name));
             }
             if a.default.is_some() && a.mode != Mode::OptionalComputed {
-                out.push(format!("{}: a default needs an optional + computed attribute", a.name));
+                out.push(format!(
+                    "{}: a default needs an optional + computed attribute",
+                    a.name
+                ));
             }
             if a.description.is_empty() {
                 out.push(format!("{}: no description", a.name));
             }
             if let AttrKind::Nested(n, attrs) = &a.kind {
                 if *n == Nesting::Group {
-                    out.push(format!("{}: nested attributes cannot use group nesting", a.name));
+                    out.push(format!(
+                        "{}: nested attributes cannot use group nesting",
+                        a.name
+                    ));
                 }
-                let inner = Block { attributes: attrs.clone(), ..Block::default() };
+                let inner = Block {
+                    attributes: attrs.clone(),
+                    ..Block::default()
+                };
                 out.extend(inner.lint().into_iter().map(|e| format!("{}.{e}", a.name)));
             }
         }
@@ -393,7 +418,12 @@ impl Block {
             if !seen.insert(b.name.clone()) {
                 out.push(format!("duplicate name {:?}", b.name));
             }
-            out.extend(b.block.lint().into_iter().map(|e| format!("{}.{e}", b.name)));
+            out.extend(
+                b.block
+                    .lint()
+                    .into_iter()
+                    .map(|e| format!("{}.{e}", b.name)),
+            );
         }
         out
     }
@@ -412,7 +442,10 @@ pub struct Schema {
 impl Schema {
     /// A version-0 schema with a description.
     pub fn new(description: impl Into<String>) -> Schema {
-        Schema { version: 0, block: Block::new().description(description) }
+        Schema {
+            version: 0,
+            block: Block::new().description(description),
+        }
     }
 
     /// Sets the version.
@@ -439,41 +472,6 @@ impl Schema {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn value_type_includes_nested_attributes_and_blocks() {
-        let s = Schema::new("x")
-            .attr(Attribute::string("a").required().description("a"))
-            .attr(Attribute::nested(
-                "subject",
-                Nesting::Single,
-                vec![Attribute::string("cn").required().description("cn")],
-            ).required().description("s"))
-            .block(NestedBlock::new(
-                "rule",
-                Nesting::List,
-                Block::new().attr(Attribute::number("n").optional().description("n")),
-            ));
-        let t = s.value_type();
-        assert_eq!(
-            String::from_utf8(t.to_json()).ok(),
-            Some(r#"["object",{"a":"string","rule":["list",["object",{"n":"number"}]],"subject":["object",{"cn":"string"}]}]"#.to_owned())
-        );
-        assert!(s.block.lint().is_empty(), "{:?}", s.block.lint());
-    }
-
-    #[test]
-    fn lint_catches_bad_names_and_defaults() {
-        let mut a = Attribute::string("Bad").optional().description("d");
-        a.default = Some(Value::Bool(true));
-        let b = Block::new().attr(a);
-        assert_eq!(b.lint().len(), 2);
-    }
-}
-
 impl Block {
     /// Brings an object value into the exact shape Terraform requires for this block:
     /// missing attributes become null, attributes the schema does not know are dropped,
@@ -486,7 +484,10 @@ impl Block {
             let val = fields.remove(&a.name).unwrap_or(Value::Null);
             let val = match &a.kind {
                 AttrKind::Nested(n, attrs) => {
-                    let inner = Block { attributes: attrs.clone(), ..Block::default() };
+                    let inner = Block {
+                        attributes: attrs.clone(),
+                        ..Block::default()
+                    };
                     conform_nested(&inner, *n, val, false)
                 }
                 AttrKind::Typed(t) => coerce(t, val),
@@ -495,7 +496,10 @@ impl Block {
         }
         for b in &self.blocks {
             let val = fields.remove(&b.name).unwrap_or(Value::Null);
-            out.insert(b.name.clone(), conform_nested(&b.block, b.nesting, val, true));
+            out.insert(
+                b.name.clone(),
+                conform_nested(&b.block, b.nesting, val, true),
+            );
         }
         Value::Map(out)
     }
@@ -516,9 +520,12 @@ fn conform_nested(block: &Block, nesting: Nesting, v: Value, is_block: bool) -> 
         (Nesting::Set, Value::Set(items) | Value::List(items)) => {
             Value::Set(items.into_iter().map(|i| block.conform(i)).collect())
         }
-        (Nesting::Map, Value::Map(items)) => {
-            Value::Map(items.into_iter().map(|(k, i)| (k, block.conform(i))).collect())
-        }
+        (Nesting::Map, Value::Map(items)) => Value::Map(
+            items
+                .into_iter()
+                .map(|(k, i)| (k, block.conform(i)))
+                .collect(),
+        ),
         (_, other) => other,
     }
 }
@@ -533,10 +540,16 @@ pub fn coerce(ty: &Type, v: Value) -> Value {
         (Type::List(e), Value::List(items) | Value::Set(items)) => {
             Value::List(items.into_iter().map(|i| coerce(e, i)).collect())
         }
-        (Type::Tuple(ts), Value::List(items)) => {
-            Value::List(items.into_iter().zip(ts).map(|(i, t)| coerce(t, i)).collect())
+        (Type::Tuple(ts), Value::List(items)) => Value::List(
+            items
+                .into_iter()
+                .zip(ts)
+                .map(|(i, t)| coerce(t, i))
+                .collect(),
+        ),
+        (Type::Map(e), Value::Map(m)) => {
+            Value::Map(m.into_iter().map(|(k, i)| (k, coerce(e, i))).collect())
         }
-        (Type::Map(e), Value::Map(m)) => Value::Map(m.into_iter().map(|(k, i)| (k, coerce(e, i))).collect()),
         (Type::Object(attrs), Value::Map(m)) => Value::Map(
             m.into_iter()
                 .map(|(k, i)| {
@@ -549,5 +562,44 @@ pub fn coerce(ty: &Type, v: Value) -> Value {
                 .collect(),
         ),
         (_, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_type_includes_nested_attributes_and_blocks() {
+        let s = Schema::new("x")
+            .attr(Attribute::string("a").required().description("a"))
+            .attr(
+                Attribute::nested(
+                    "subject",
+                    Nesting::Single,
+                    vec![Attribute::string("cn").required().description("cn")],
+                )
+                .required()
+                .description("s"),
+            )
+            .block(NestedBlock::new(
+                "rule",
+                Nesting::List,
+                Block::new().attr(Attribute::number("n").optional().description("n")),
+            ));
+        let t = s.value_type();
+        assert_eq!(
+            String::from_utf8(t.to_json()).ok(),
+            Some(r#"["object",{"a":"string","rule":["list",["object",{"n":"number"}]],"subject":["object",{"cn":"string"}]}]"#.to_owned())
+        );
+        assert!(s.block.lint().is_empty(), "{:?}", s.block.lint());
+    }
+
+    #[test]
+    fn lint_catches_bad_names_and_defaults() {
+        let mut a = Attribute::string("Bad").optional().description("d");
+        a.default = Some(Value::Bool(true));
+        let b = Block::new().attr(a);
+        assert_eq!(b.lint().len(), 2);
     }
 }

@@ -3,7 +3,9 @@
 //! and gRPC errors are reserved for RPCs we do not implement (answered `UNIMPLEMENTED`, which
 //! Terraform tolerates where it matters).
 
-use super::convert::{decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto};
+use super::convert::{
+    decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
+};
 use super::diag::Diagnostics;
 use super::path::AttrPath;
 use super::plan;
@@ -104,23 +106,37 @@ impl<P: Provider> ProviderServer<P> {
         Ctx::new(data, self.stop_tx.subscribe())
     }
 
-    fn resource(&self, name: &str, diags: &mut Diagnostics) -> Option<&Registered<dyn DynResource<P::Data>>> {
+    fn resource(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Registered<dyn DynResource<P::Data>>> {
         let r = self.resources.get(name);
         if r.is_none() {
             diags.error(
                 "Unknown Resource Type",
-                format!("The provider {} has no resource type {name:?}.", self.provider.type_name()),
+                format!(
+                    "The provider {} has no resource type {name:?}.",
+                    self.provider.type_name()
+                ),
             );
         }
         r
     }
 
-    fn data_source(&self, name: &str, diags: &mut Diagnostics) -> Option<&Registered<dyn DynDataSource<P::Data>>> {
+    fn data_source(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Registered<dyn DynDataSource<P::Data>>> {
         let r = self.data_sources.get(name);
         if r.is_none() {
             diags.error(
                 "Unknown Data Source Type",
-                format!("The provider {} has no data source type {name:?}.", self.provider.type_name()),
+                format!(
+                    "The provider {} has no data source type {name:?}.",
+                    self.provider.type_name()
+                ),
             );
         }
         r
@@ -128,7 +144,11 @@ impl<P: Provider> ProviderServer<P> {
 }
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, ..Default::default() }
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        ..Default::default()
+    }
 }
 
 /// Turns every unknown inside `v` into null, reporting whether any was found.
@@ -138,9 +158,23 @@ fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
             *found = true;
             Value::Null
         }
-        Value::List(items) => Value::List(items.into_iter().map(|i| unknowns_to_null(i, found)).collect()),
-        Value::Set(items) => Value::Set(items.into_iter().map(|i| unknowns_to_null(i, found)).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, i)| (k, unknowns_to_null(i, found))).collect()),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|i| unknowns_to_null(i, found))
+                .collect(),
+        ),
+        Value::Set(items) => Value::Set(
+            items
+                .into_iter()
+                .map(|i| unknowns_to_null(i, found))
+                .collect(),
+        ),
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, i)| (k, unknowns_to_null(i, found)))
+                .collect(),
+        ),
         Value::Dynamic(t, inner) => Value::Dynamic(t, Box::new(unknowns_to_null(*inner, found))),
         other => other,
     }
@@ -167,12 +201,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             resources: self
                 .resources
                 .keys()
-                .map(|k| pb::get_metadata::ResourceMetadata { type_name: (*k).to_owned() })
+                .map(|k| pb::get_metadata::ResourceMetadata {
+                    type_name: (*k).to_owned(),
+                })
                 .collect(),
             data_sources: self
                 .data_sources
                 .keys()
-                .map(|k| pb::get_metadata::DataSourceMetadata { type_name: (*k).to_owned() })
+                .map(|k| pb::get_metadata::DataSourceMetadata {
+                    type_name: (*k).to_owned(),
+                })
                 .collect(),
             ..Default::default()
         }))
@@ -192,14 +230,32 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some(config) = decode_dynamic(req.config.as_ref(), &self.provider_ty, "provider configuration", &mut diags) {
-            validate::run_block(&self.provider_schema.block, &config, &AttrPath::empty(), &mut diags);
-            if let Some(m) = decode_model::<P::Config>(&config, "provider configuration", &mut diags) {
+        if let Some(config) = decode_dynamic(
+            req.config.as_ref(),
+            &self.provider_ty,
+            "provider configuration",
+            &mut diags,
+        ) {
+            validate::run_block(
+                &self.provider_schema.block,
+                &config,
+                &AttrPath::empty(),
+                &mut diags,
+            );
+            if let Some(m) =
+                decode_model::<P::Config>(&config, "provider configuration", &mut diags)
+            {
                 self.provider.validate(&m, &mut diags);
             }
         }
-        tracing::debug!(tf_rpc = "ValidateProviderConfig", diagnostics = diags.len(), "validated");
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags_to_proto(&diags) }))
+        tracing::debug!(
+            tf_rpc = "ValidateProviderConfig",
+            diagnostics = diags.len(),
+            "validated"
+        );
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn validate_resource_config(
@@ -208,13 +264,20 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some(r) = self.resource(&req.type_name, &mut diags) {
-            if let Some(config) = decode_dynamic(req.config.as_ref(), &r.ty, "resource configuration", &mut diags) {
-                validate::run_block(&r.schema.block, &config, &AttrPath::empty(), &mut diags);
-                r.imp.validate(&config, &mut diags);
-            }
+        if let Some(r) = self.resource(&req.type_name, &mut diags)
+            && let Some(config) = decode_dynamic(
+                req.config.as_ref(),
+                &r.ty,
+                "resource configuration",
+                &mut diags,
+            )
+        {
+            validate::run_block(&r.schema.block, &config, &AttrPath::empty(), &mut diags);
+            r.imp.validate(&config, &mut diags);
         }
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -223,13 +286,20 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some(d) = self.data_source(&req.type_name, &mut diags) {
-            if let Some(config) = decode_dynamic(req.config.as_ref(), &d.ty, "data source configuration", &mut diags) {
-                validate::run_block(&d.schema.block, &config, &AttrPath::empty(), &mut diags);
-                d.imp.validate(&config, &mut diags);
-            }
+        if let Some(d) = self.data_source(&req.type_name, &mut diags)
+            && let Some(config) = decode_dynamic(
+                req.config.as_ref(),
+                &d.ty,
+                "data source configuration",
+                &mut diags,
+            )
+        {
+            validate::run_block(&d.schema.block, &config, &AttrPath::empty(), &mut diags);
+            d.imp.validate(&config, &mut diags);
         }
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -254,17 +324,25 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
-        if let Some(config) = decode_dynamic(req.config.as_ref(), &self.provider_ty, "provider configuration", &mut diags) {
-            if let Some(m) = decode_model::<P::Config>(&config, "provider configuration", &mut diags) {
-                if let Some(data) = self.provider.configure(m, &req.terraform_version, &mut diags).await {
-                    if let Ok(mut slot) = self.data.write() {
-                        *slot = Some(Arc::new(data));
-                    }
-                }
-            }
+        if let Some(config) = decode_dynamic(
+            req.config.as_ref(),
+            &self.provider_ty,
+            "provider configuration",
+            &mut diags,
+        ) && let Some(m) =
+            decode_model::<P::Config>(&config, "provider configuration", &mut diags)
+            && let Some(data) = self
+                .provider
+                .configure(m, &req.terraform_version, &mut diags)
+                .await
+            && let Ok(mut slot) = self.data.write()
+        {
+            *slot = Some(Arc::new(data));
         }
         tracing::debug!(tf_rpc = "ConfigureProvider", terraform_version = %req.terraform_version, "configured");
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn read_resource(
@@ -274,23 +352,23 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut new_state = req.current_state.clone();
-        if let Some(r) = self.resource(&req.type_name, &mut diags) {
-            if let Some(state) = decode_dynamic(req.current_state.as_ref(), &r.ty, "state", &mut diags) {
-                if !state.is_null() {
-                    let out = r.imp.read(&self.ctx(), &state, &mut diags).await;
-                    match out {
-                        Some(v) => {
-                            let v = finish_state(&r.schema, v, &mut diags);
-                            if let Some(dv) = encode_dynamic(&v, &r.ty, "state", &mut diags) {
-                                new_state = Some(dv);
-                            }
-                        }
-                        // Gone: a null state tells Terraform to plan a create.
-                        None if !diags.has_errors() => new_state = None,
-                        // A failed read keeps what Terraform has.
-                        None => {}
+        if let Some(r) = self.resource(&req.type_name, &mut diags)
+            && let Some(state) =
+                decode_dynamic(req.current_state.as_ref(), &r.ty, "state", &mut diags)
+            && !state.is_null()
+        {
+            let out = r.imp.read(&self.ctx(), &state, &mut diags).await;
+            match out {
+                Some(v) => {
+                    let v = finish_state(&r.schema, v, &mut diags);
+                    if let Some(dv) = encode_dynamic(&v, &r.ty, "state", &mut diags) {
+                        new_state = Some(dv);
                     }
                 }
+                // Gone: a null state tells Terraform to plan a create.
+                None if !diags.has_errors() => new_state = None,
+                // A failed read keeps what Terraform has.
+                None => {}
             }
         }
         Ok(Response::new(pb::read_resource::Response {
@@ -317,7 +395,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         };
         let decoded = (
             decode_dynamic(req.prior_state.as_ref(), &r.ty, "prior state", &mut diags),
-            decode_dynamic(req.proposed_new_state.as_ref(), &r.ty, "proposed new state", &mut diags),
+            decode_dynamic(
+                req.proposed_new_state.as_ref(),
+                &r.ty,
+                "proposed new state",
+                &mut diags,
+            ),
             decode_dynamic(req.config.as_ref(), &r.ty, "configuration", &mut diags),
         );
         if let (Some(prior), Some(proposed), Some(config)) = decoded {
@@ -326,7 +409,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             let planned = if p.planned.is_null() {
                 Value::Null
             } else {
-                let v = r.imp.modify_plan(&self.ctx(), &prior, &config, p.planned, &mut replace, &mut diags).await;
+                let v = r
+                    .imp
+                    .modify_plan(
+                        &self.ctx(),
+                        &prior,
+                        &config,
+                        p.planned,
+                        &mut replace,
+                        &mut diags,
+                    )
+                    .await;
                 r.schema.block.conform(v)
             };
             if prior.is_null() {
@@ -358,14 +451,23 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         };
         let decoded = (
             decode_dynamic(req.prior_state.as_ref(), &r.ty, "prior state", &mut diags),
-            decode_dynamic(req.planned_state.as_ref(), &r.ty, "planned state", &mut diags),
+            decode_dynamic(
+                req.planned_state.as_ref(),
+                &r.ty,
+                "planned state",
+                &mut diags,
+            ),
         );
         if let (Some(prior), Some(planned)) = decoded {
             let ctx = self.ctx();
             let out = if planned.is_null() {
                 r.imp.delete(&ctx, &prior, &mut diags).await;
                 // A failed delete keeps the object in state.
-                if diags.has_errors() { Some(prior) } else { Some(Value::Null) }
+                if diags.has_errors() {
+                    Some(prior)
+                } else {
+                    Some(Value::Null)
+                }
             } else if prior.is_null() {
                 r.imp.create(&ctx, &planned, &mut diags).await
             } else {
@@ -398,16 +500,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut imported = Vec::new();
-        if let Some(r) = self.resource(&req.type_name, &mut diags) {
-            if let Some(v) = r.imp.import(&self.ctx(), &req.id, &mut diags).await {
-                let v = r.schema.block.conform(v);
-                if let Some(state) = encode_dynamic(&v, &r.ty, "imported state", &mut diags) {
-                    imported.push(pb::import_resource_state::ImportedResource {
-                        type_name: req.type_name.clone(),
-                        state: Some(state),
-                        ..Default::default()
-                    });
-                }
+        if let Some(r) = self.resource(&req.type_name, &mut diags)
+            && let Some(v) = r.imp.import(&self.ctx(), &req.id, &mut diags).await
+        {
+            let v = r.schema.block.conform(v);
+            if let Some(state) = encode_dynamic(&v, &r.ty, "imported state", &mut diags) {
+                imported.push(pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(state),
+                    ..Default::default()
+                });
             }
         }
         Ok(Response::new(pb::import_resource_state::Response {
@@ -424,14 +526,15 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut state = None;
-        if let Some(d) = self.data_source(&req.type_name, &mut diags) {
-            if let Some(config) = decode_dynamic(req.config.as_ref(), &d.ty, "configuration", &mut diags) {
-                if let Some(v) = d.imp.read(&self.ctx(), &config, &mut diags).await {
-                    let v = finish_state(&d.schema, v, &mut diags);
-                    state = encode_dynamic(&v, &d.ty, "data source state", &mut diags);
-                } else if !diags.has_errors() {
-                    diags.bug("Data source read returned no result and no error.");
-                }
+        if let Some(d) = self.data_source(&req.type_name, &mut diags)
+            && let Some(config) =
+                decode_dynamic(req.config.as_ref(), &d.ty, "configuration", &mut diags)
+        {
+            if let Some(v) = d.imp.read(&self.ctx(), &config, &mut diags).await {
+                let v = finish_state(&d.schema, v, &mut diags);
+                state = encode_dynamic(&v, &d.ty, "data source state", &mut diags);
+            } else if !diags.has_errors() {
+                diags.bug("Data source read returned no result and no error.");
             }
         }
         Ok(Response::new(pb::read_data_source::Response {
@@ -445,7 +548,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         &self,
         _req: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        tracing::info!(tf_rpc = "StopProvider", "stop requested: cancelling in-flight work");
+        tracing::info!(
+            tf_rpc = "StopProvider",
+            "stop requested: cancelling in-flight work"
+        );
         self.stop_tx.send_replace(true);
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
@@ -480,7 +586,10 @@ fn upgrade<D>(
     let parsed: serde_json::Value = match serde_json::from_slice(&raw.json) {
         Ok(v) => v,
         Err(e) => {
-            diags.error("Unable to Upgrade Resource State", format!("The stored state is not valid JSON: {e}"));
+            diags.error(
+                "Unable to Upgrade Resource State",
+                format!("The stored state is not valid JSON: {e}"),
+            );
             return None;
         }
     };
@@ -488,7 +597,10 @@ fn upgrade<D>(
     let value = match json::decode_value_lenient(&r.ty, &upgraded) {
         Ok(v) => v,
         Err(e) => {
-            diags.error("Unable to Upgrade Resource State", format!("The stored state does not match the schema: {e}"));
+            diags.error(
+                "Unable to Upgrade Resource State",
+                format!("The stored state does not match the schema: {e}"),
+            );
             return None;
         }
     };

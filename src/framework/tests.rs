@@ -64,7 +64,12 @@ impl Resource for Thing {
     fn schema(&self) -> Schema {
         Schema::new("A thing.")
             .version(1)
-            .attr(Attribute::string("id").computed().use_state_for_unknown().description("Id."))
+            .attr(
+                Attribute::string("id")
+                    .computed()
+                    .use_state_for_unknown()
+                    .description("Id."),
+            )
             .attr(
                 Attribute::string("name")
                     .required()
@@ -73,8 +78,16 @@ impl Resource for Thing {
                     .description("Name."),
             )
             .attr(Attribute::string("memo").optional().description("Memo."))
-            .attr(Attribute::string("serial").computed().description("Changes on every update."))
-            .attr(Attribute::bool("protect").default(false).description("Protect."))
+            .attr(
+                Attribute::string("serial")
+                    .computed()
+                    .description("Changes on every update."),
+            )
+            .attr(
+                Attribute::bool("protect")
+                    .default(false)
+                    .description("Protect."),
+            )
             .attr(
                 Attribute::nested(
                     "subject",
@@ -93,7 +106,11 @@ impl Resource for Thing {
 
     fn validate(&self, config: &ThingModel, diags: &mut Diagnostics) {
         if config.memo.known().is_some_and(|m| m == "forbidden") {
-            diags.error_at(AttrPath::root("memo"), "Invalid Memo", "memo must not be \"forbidden\".");
+            diags.error_at(
+                AttrPath::root("memo"),
+                "Invalid Memo",
+                "memo must not be \"forbidden\".",
+            );
         }
     }
 
@@ -110,26 +127,46 @@ impl Resource for Thing {
         }
     }
 
-    async fn create(&self, ctx: &Ctx<Data>, mut m: ThingModel, diags: &mut Diagnostics) -> Option<ThingModel> {
+    async fn create(
+        &self,
+        ctx: &Ctx<Data>,
+        mut m: ThingModel,
+        diags: &mut Diagnostics,
+    ) -> Option<ThingModel> {
         let data = ctx.data(diags)?;
         let mut s = data.store.lock().ok()?;
         s.next += 1;
         let id = format!("t-{}", s.next);
-        s.things.insert(id.clone(), m.memo.known().cloned().unwrap_or_default());
+        s.things
+            .insert(id.clone(), m.memo.known().cloned().unwrap_or_default());
         m.id = Val::Known(id);
         m.serial = Val::Known(format!("s{}", s.next));
         Some(m)
     }
 
-    async fn read(&self, ctx: &Ctx<Data>, m: ThingModel, diags: &mut Diagnostics) -> Option<ThingModel> {
+    async fn read(
+        &self,
+        ctx: &Ctx<Data>,
+        m: ThingModel,
+        diags: &mut Diagnostics,
+    ) -> Option<ThingModel> {
         let data = ctx.data(diags)?;
         let s = data.store.lock().ok()?;
         let id = m.id.known()?;
         s.things.contains_key(id).then_some(m)
     }
 
-    async fn update(&self, _ctx: &Ctx<Data>, prior: ThingModel, mut planned: ThingModel, _d: &mut Diagnostics) -> Option<ThingModel> {
-        planned.serial = Val::Known(format!("{}+", prior.serial.known().cloned().unwrap_or_default()));
+    async fn update(
+        &self,
+        _ctx: &Ctx<Data>,
+        prior: ThingModel,
+        mut planned: ThingModel,
+        _d: &mut Diagnostics,
+    ) -> Option<ThingModel> {
+        planned.serial = Val::Known(format!(
+            "{}+",
+            prior.serial.known().cloned().unwrap_or_default()
+        ));
         Some(planned)
     }
 
@@ -138,14 +175,19 @@ impl Resource for Thing {
             diags.error("Deletion Protected", "protect is true");
             return;
         }
-        if let (Some(data), Some(id)) = (ctx.data(diags), m.id.known()) {
-            if let Ok(mut s) = data.store.lock() {
-                s.things.remove(id);
-            }
+        if let (Some(data), Some(id)) = (ctx.data(diags), m.id.known())
+            && let Ok(mut s) = data.store.lock()
+        {
+            s.things.remove(id);
         }
     }
 
-    async fn import(&self, _ctx: &Ctx<Data>, id: &str, _diags: &mut Diagnostics) -> Option<ThingModel> {
+    async fn import(
+        &self,
+        _ctx: &Ctx<Data>,
+        id: &str,
+        _diags: &mut Diagnostics,
+    ) -> Option<ThingModel> {
         Some(ThingModel {
             id: Val::Known(id.to_owned()),
             name: Val::Null,
@@ -156,13 +198,18 @@ impl Resource for Thing {
         })
     }
 
-    fn upgrade(&self, version: i64, mut state: serde_json::Value, _diags: &mut Diagnostics) -> Option<serde_json::Value> {
+    fn upgrade(
+        &self,
+        version: i64,
+        mut state: serde_json::Value,
+        _diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
         if version == 0 {
             // Version 0 called `name` `title`.
-            if let Some(obj) = state.as_object_mut() {
-                if let Some(t) = obj.remove("title") {
-                    obj.insert("name".into(), t);
-                }
+            if let Some(obj) = state.as_object_mut()
+                && let Some(t) = obj.remove("title")
+            {
+                obj.insert("name".into(), t);
             }
         }
         Some(state)
@@ -192,7 +239,9 @@ impl Provider for ToyProvider {
     }
 
     async fn configure(&self, _c: ToyConfig, _v: &str, _d: &mut Diagnostics) -> Option<Data> {
-        Some(Data { store: Mutex::new(Store::default()) })
+        Some(Data {
+            store: Mutex::new(Store::default()),
+        })
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<Data>>> {
@@ -205,11 +254,14 @@ impl Provider for ToyProvider {
 }
 
 fn ty() -> Type {
-    Thing.schema().value_type()
+    Resource::schema(&Thing).value_type()
 }
 
 fn dv(v: &Value) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: msgpack::encode(&ty(), v).expect("encode"), json: vec![] })
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(&ty(), v).expect("encode"),
+        json: vec![],
+    })
 }
 
 fn undv(d: Option<pb::DynamicValue>) -> Value {
@@ -220,7 +272,12 @@ fn undv(d: Option<pb::DynamicValue>) -> Value {
 }
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    Value::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    )
 }
 
 fn config(name: &str, memo: Value) -> Value {
@@ -248,7 +305,11 @@ fn proposed(prior: &Value, config: &Value) -> Value {
 async fn server() -> ProviderServer<ToyProvider> {
     let s = ProviderServer::new(ToyProvider);
     let cfg = pb::DynamicValue {
-        msgpack: msgpack::encode(&ToyProvider.schema().value_type(), &obj(&[("region", Value::Null)])).expect("enc"),
+        msgpack: msgpack::encode(
+            &ToyProvider.schema().value_type(),
+            &obj(&[("region", Value::Null)]),
+        )
+        .expect("enc"),
         json: vec![],
     };
     let r = s
@@ -264,7 +325,11 @@ async fn server() -> ProviderServer<ToyProvider> {
     s
 }
 
-async fn plan(s: &ProviderServer<ToyProvider>, prior: &Value, cfg: &Value) -> pb::plan_resource_change::Response {
+async fn plan(
+    s: &ProviderServer<ToyProvider>,
+    prior: &Value,
+    cfg: &Value,
+) -> pb::plan_resource_change::Response {
     s.plan_resource_change(Request::new(pb::plan_resource_change::Request {
         type_name: "toy_thing".into(),
         prior_state: dv(prior),
@@ -278,7 +343,12 @@ async fn plan(s: &ProviderServer<ToyProvider>, prior: &Value, cfg: &Value) -> pb
     .into_inner()
 }
 
-async fn apply(s: &ProviderServer<ToyProvider>, prior: &Value, planned: Option<pb::DynamicValue>, cfg: &Value) -> pb::apply_resource_change::Response {
+async fn apply(
+    s: &ProviderServer<ToyProvider>,
+    prior: &Value,
+    planned: Option<pb::DynamicValue>,
+    cfg: &Value,
+) -> pb::apply_resource_change::Response {
     s.apply_resource_change(Request::new(pb::apply_resource_change::Request {
         type_name: "toy_thing".into(),
         prior_state: dv(prior),
@@ -295,11 +365,21 @@ async fn apply(s: &ProviderServer<ToyProvider>, prior: &Value, planned: Option<p
 #[tokio::test]
 async fn schema_has_sorted_types_and_capabilities() {
     let s = ProviderServer::new(ToyProvider);
-    let r = s.get_provider_schema(Request::new(pb::get_provider_schema::Request {})).await.expect("rpc").into_inner();
+    let r = s
+        .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+        .await
+        .expect("rpc")
+        .into_inner();
     assert!(r.provider.is_some());
-    assert_eq!(r.resource_schemas.keys().collect::<Vec<_>>(), vec!["toy_thing"]);
+    assert_eq!(
+        r.resource_schemas.keys().collect::<Vec<_>>(),
+        vec!["toy_thing"]
+    );
     assert_eq!(r.resource_schemas["toy_thing"].version, 1);
-    assert!(r.server_capabilities.is_some_and(|c| c.get_provider_schema_optional));
+    assert!(
+        r.server_capabilities
+            .is_some_and(|c| c.get_provider_schema_optional)
+    );
 }
 
 #[tokio::test]
@@ -328,7 +408,9 @@ async fn validation_runs_every_validator_with_paths() {
                     p.steps
                         .iter()
                         .filter_map(|s| match &s.selector {
-                            Some(pb::attribute_path::step::Selector::AttributeName(n)) => Some(n.clone()),
+                            Some(pb::attribute_path::step::Selector::AttributeName(n)) => {
+                                Some(n.clone())
+                            }
                             _ => None,
                         })
                         .collect::<Vec<_>>()
@@ -337,7 +419,12 @@ async fn validation_runs_every_validator_with_paths() {
                 .unwrap_or_default()
         })
         .collect();
-    assert_eq!(paths, vec!["name", "subject.cn", "memo"], "{:?}", r.diagnostics);
+    assert_eq!(
+        paths,
+        vec!["name", "subject.cn", "memo"],
+        "{:?}",
+        r.diagnostics
+    );
     // Unknown values are skipped, not errors.
     let r = s
         .validate_resource_config(Request::new(pb::validate_resource_config::Request {
@@ -401,7 +488,11 @@ async fn failed_delete_keeps_state_and_read_detects_deletion() {
         m.insert("protect".into(), Value::Bool(true));
     }
     let p = plan(&s, &Value::Null, &cfg).await;
-    let state = undv(apply(&s, &Value::Null, p.planned_state, &cfg).await.new_state);
+    let state = undv(
+        apply(&s, &Value::Null, p.planned_state, &cfg)
+            .await
+            .new_state,
+    );
     let a = apply(&s, &state, dv(&Value::Null), &Value::Null).await;
     assert_eq!(a.diagnostics.len(), 1);
     assert_eq!(undv(a.new_state), state, "failed delete keeps the object");
@@ -445,7 +536,12 @@ async fn import_and_upgrade_fill_the_schema() {
         .expect("rpc")
         .into_inner();
     assert_eq!(r.imported_resources.len(), 1);
-    let st = undv(r.imported_resources.into_iter().next().and_then(|i| i.state));
+    let st = undv(
+        r.imported_resources
+            .into_iter()
+            .next()
+            .and_then(|i| i.state),
+    );
     assert_eq!(st.get("id"), Some(&"t-9".into()));
     // Version 0 state: renamed attribute, missing attributes, an attribute that no longer exists.
     let r = s
@@ -469,7 +565,10 @@ async fn import_and_upgrade_fill_the_schema() {
         .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
             type_name: "toy_thing".into(),
             version: 7,
-            raw_state: Some(pb::RawState { json: b"{}".to_vec(), flatmap: Default::default() }),
+            raw_state: Some(pb::RawState {
+                json: b"{}".to_vec(),
+                flatmap: Default::default(),
+            }),
         }))
         .await
         .expect("rpc")
@@ -486,7 +585,9 @@ async fn stop_provider_cancels_waits() {
         let r = ctx.cancellable(std::future::pending::<()>(), &mut d).await;
         (r, d.has_errors())
     });
-    s.stop_provider(Request::new(pb::stop_provider::Request {})).await.expect("rpc");
+    s.stop_provider(Request::new(pb::stop_provider::Request {}))
+        .await
+        .expect("rpc");
     let (r, err) = waiter.await.expect("join");
     assert_eq!(r, None);
     assert!(err);
@@ -496,7 +597,10 @@ async fn stop_provider_cancels_waits() {
 async fn unknown_resource_type_is_a_diagnostic_not_a_crash() {
     let s = server().await;
     let r = s
-        .read_resource(Request::new(pb::read_resource::Request { type_name: "toy_nope".into(), ..Default::default() }))
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_nope".into(),
+            ..Default::default()
+        }))
         .await
         .expect("rpc")
         .into_inner();

@@ -29,7 +29,10 @@ impl Validator {
         description: impl Into<String>,
         check: impl Fn(&Value, &AttrPath, &mut Diagnostics) + Send + Sync + 'static,
     ) -> Validator {
-        Validator { description: description.into(), check: Arc::new(check) }
+        Validator {
+            description: description.into(),
+            check: Arc::new(check),
+        }
     }
 
     /// A validator on string values: `test` returns `Err(reason)` for a bad value.
@@ -38,10 +41,14 @@ impl Validator {
         test: impl Fn(&str) -> Result<(), String> + Send + Sync + 'static,
     ) -> Validator {
         Validator::new(description, move |v, path, diags| {
-            if let Value::String(s) = v {
-                if let Err(reason) = test(s) {
-                    diags.error_at(path.clone(), "Invalid Attribute Value", format!("Attribute {path} {reason}."));
-                }
+            if let Value::String(s) = v
+                && let Err(reason) = test(s)
+            {
+                diags.error_at(
+                    path.clone(),
+                    "Invalid Attribute Value",
+                    format!("Attribute {path} {reason}."),
+                );
             }
         })
     }
@@ -63,7 +70,11 @@ impl Validator {
 /// The string must be one of `allowed`.
 pub fn one_of(allowed: &[&str]) -> Validator {
     let allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
-    let list = allowed.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let list = allowed
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let msg = list.clone();
     Validator::string(format!("one of {list}"), move |s| {
         if allowed.iter().any(|a| a == s) {
@@ -88,17 +99,20 @@ pub fn length_between(min: usize, max: usize) -> Validator {
 
 /// The number must be an integer within `min..=max`.
 pub fn int_between(min: i64, max: i64) -> Validator {
-    Validator::new(format!("an integer from {min} to {max}"), move |v, path, diags| {
-        let Value::Number(n) = v else { return };
-        match n.as_i64() {
-            Some(i) if (min..=max).contains(&i) => {}
-            _ => diags.error_at(
-                path.clone(),
-                "Invalid Attribute Value",
-                format!("Attribute {path} must be an integer from {min} to {max}; got {n}."),
-            ),
-        }
-    })
+    Validator::new(
+        format!("an integer from {min} to {max}"),
+        move |v, path, diags| {
+            let Value::Number(n) = v else { return };
+            match n.as_i64() {
+                Some(i) if (min..=max).contains(&i) => {}
+                _ => diags.error_at(
+                    path.clone(),
+                    "Invalid Attribute Value",
+                    format!("Attribute {path} must be an integer from {min} to {max}; got {n}."),
+                ),
+            }
+        },
+    )
 }
 
 /// Every element of a list or set must pass `inner` (paths point at the element).
@@ -113,44 +127,6 @@ pub fn each(inner: Validator) -> Validator {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(v: &Validator, val: Value) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        v.run(&val, &AttrPath::root("site"), &mut d);
-        d
-    }
-
-    #[test]
-    fn one_of_names_the_attribute() {
-        let v = one_of(&["public", "gov"]);
-        assert!(run(&v, "gov".into()).is_empty());
-        let d = run(&v, "mars".into());
-        let diag = d.iter().next().expect("one diagnostic");
-        assert_eq!(diag.path, Some(AttrPath::root("site")));
-        assert!(diag.detail.contains("\"mars\""), "{}", diag.detail);
-    }
-
-    #[test]
-    fn null_and_unknown_are_skipped() {
-        let v = int_between(1, 3);
-        assert!(run(&v, Value::Null).is_empty());
-        assert!(run(&v, Value::Unknown).is_empty());
-        assert!(run(&v, 2.into()).is_empty());
-        assert_eq!(run(&v, 0.into()).len(), 1);
-        assert_eq!(run(&length_between(1, 2), "abc".into()).len(), 1);
-    }
-
-    #[test]
-    fn each_points_at_elements() {
-        let v = each(length_between(1, 2));
-        let d = run(&v, Value::List(vec!["a".into(), "abc".into()]));
-        assert_eq!(d.iter().next().and_then(|x| x.path.clone()), Some(AttrPath::root("site").index(1)));
-    }
-}
-
 /// Runs the validators of every attribute of `block` (nested attributes and blocks included)
 /// against `config`, collecting every error.
 pub fn run_block(
@@ -162,13 +138,18 @@ pub fn run_block(
     use super::schema::{AttrKind, Block};
     let Value::Map(fields) = config else { return };
     for a in &block.attributes {
-        let Some(v) = fields.get(&a.name) else { continue };
+        let Some(v) = fields.get(&a.name) else {
+            continue;
+        };
         let p = path.attr(&a.name);
         for val in &a.validators {
             val.run(v, &p, diags);
         }
         if let AttrKind::Nested(nesting, attrs) = &a.kind {
-            let inner = Block { attributes: attrs.clone(), ..Block::default() };
+            let inner = Block {
+                attributes: attrs.clone(),
+                ..Block::default()
+            };
             run_nested(&inner, *nesting, v, &p, diags);
         }
     }
@@ -206,5 +187,46 @@ fn run_nested(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(v: &Validator, val: Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        v.run(&val, &AttrPath::root("site"), &mut d);
+        d
+    }
+
+    #[test]
+    fn one_of_names_the_attribute() {
+        let v = one_of(&["public", "gov"]);
+        assert!(run(&v, "gov".into()).is_empty());
+        let d = run(&v, "mars".into());
+        let diag = d.iter().next().expect("one diagnostic");
+        assert_eq!(diag.path, Some(AttrPath::root("site")));
+        assert!(diag.detail.contains("\"mars\""), "{}", diag.detail);
+    }
+
+    #[test]
+    fn null_and_unknown_are_skipped() {
+        let v = int_between(1, 3);
+        assert!(run(&v, Value::Null).is_empty());
+        assert!(run(&v, Value::Unknown).is_empty());
+        assert!(run(&v, 2.into()).is_empty());
+        assert_eq!(run(&v, 0.into()).len(), 1);
+        assert_eq!(run(&length_between(1, 2), "abc".into()).len(), 1);
+    }
+
+    #[test]
+    fn each_points_at_elements() {
+        let v = each(length_between(1, 2));
+        let d = run(&v, Value::List(vec!["a".into(), "abc".into()]));
+        assert_eq!(
+            d.iter().next().and_then(|x| x.path.clone()),
+            Some(AttrPath::root("site").index(1))
+        );
     }
 }
