@@ -18,7 +18,7 @@ pub trait Provider: Send + Sync + 'static {
     /// The provider block's model (mirrors [`Provider::schema`]).
     type Config: Serialize + DeserializeOwned + Send + Sync;
 
-    /// The provider's type name (`pca`): the prefix of every resource type name.
+    /// The provider's type name: the prefix of every resource type name.
     fn type_name(&self) -> &'static str;
 
     /// The provider's version (`0.1.0`).
