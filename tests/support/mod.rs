@@ -1,0 +1,6 @@
+//! Helpers shared by integration tests and benchmarks (`mod support;`).
+//!
+//! Not every test crate uses every helper.
+#![allow(dead_code, unreachable_pub)]
+
+pub mod plugin;
