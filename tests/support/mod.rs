@@ -1,3 +1,7 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by integration tests and benchmarks (`mod support;`).
+//!
+//! Not every test crate uses every helper.
+#![allow(dead_code, unreachable_pub)]
 
-pub(crate) mod terraform;
+pub mod plugin;
+pub mod terraform;
