@@ -4,6 +4,7 @@
 //! provider-author API; [`provider`] is the `pca` provider itself.
 
 pub mod client;
+pub mod data_sources;
 pub mod framework;
 pub mod protocol;
 pub mod provider;

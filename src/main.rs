@@ -5,7 +5,9 @@
 
 use std::process::ExitCode;
 
+use pca::framework::server::ProviderServer;
 use pca::protocol::{ServeOptions, ShutdownHandle};
+use pca::provider::PcaProvider;
 use tonic::service::Routes;
 
 /// Program name, as shown by `--version` and in messages.
@@ -14,16 +16,11 @@ const NAME: &str = "terraform-provider-pca";
 /// Source address of this provider (key of `TF_REATTACH_PROVIDERS` in debug mode).
 const PROVIDER_ADDRESS: &str = "registry.terraform.io/ncloud-community/pca";
 
-/// The tfplugin6 `Provider` service routes.
-///
-/// **FRAMEWORK: the single place where the `tfplugin6.Provider` service is plugged in.**
-///
-/// Return `Routes::new(ProviderServer::new(..).max_decoding_message_size(MAX_MESSAGE_SIZE)
-/// .max_encoding_message_size(MAX_MESSAGE_SIZE))`; the go-plugin controller, stdio and health
-/// services are added by `pca::protocol::serve`. `shutdown` ends the process when triggered
-/// and can be awaited to notice shutdown.
+/// The tfplugin6 `Provider` service: the `pca` provider served by the framework's adapter
+/// (with 256 MiB message limits). The go-plugin controller, stdio and health services are
+/// added by `pca::protocol::serve`.
 fn provider_routes(_shutdown: ShutdownHandle) -> Routes {
-    Routes::default()
+    Routes::new(ProviderServer::new(PcaProvider).into_service())
 }
 
 fn main() -> ExitCode {

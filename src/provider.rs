@@ -53,6 +53,8 @@ pub struct PcaData {
 /// Fully resolved connection settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The site (which picks the host unless `endpoint` overrides it).
+    pub site: Site,
     /// The API base URL, without `/api/v1`.
     pub base_url: String,
     /// Credentials (the secret is never printed).
@@ -175,7 +177,7 @@ impl Provider for PcaProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {
-        Vec::new()
+        crate::data_sources::all()
     }
 }
 
@@ -228,6 +230,7 @@ fn resolve(
         .unwrap_or(DEFAULT_MAX_RETRIES);
     let max_retries = u32::try_from(max_retries.clamp(0, MAX_RETRIES_LIMIT)).unwrap_or(0);
     Ok(Settings {
+        site,
         base_url,
         credentials,
         credential_source,

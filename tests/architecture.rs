@@ -5,7 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -17,7 +19,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn layer_files(layer: &str) -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(layer);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(layer);
     let mut files = Vec::new();
     rust_files(&root, &mut files);
     files
@@ -34,7 +38,10 @@ fn crate_paths(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, _) in text.match_indices("crate::") {
         let rest = &text[i + "crate::".len()..];
-        let module: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let module: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         out.push(module);
     }
     out
@@ -42,7 +49,10 @@ fn crate_paths(text: &str) -> Vec<String> {
 
 fn check_imports(layer: &str, allowed: &[&str]) {
     let files = layer_files(layer);
-    assert!(!files.is_empty() || layer == "api", "layer {layer} has files");
+    assert!(
+        !files.is_empty() || layer == "api",
+        "layer {layer} has files"
+    );
     for (path, text) in files {
         for m in crate_paths(&text) {
             assert!(
@@ -68,7 +78,11 @@ fn generic_layers_know_nothing_of_private_ca() {
             // `pca::` is the crate name in doc examples, not vocabulary.
             let lower = text.to_lowercase().replace("pca::", "");
             for word in ["pca", "ncloud", "naver", "private ca", "ca_tag"] {
-                assert!(!lower.contains(word), "{} mentions {word:?}", path.display());
+                assert!(
+                    !lower.contains(word),
+                    "{} mentions {word:?}",
+                    path.display()
+                );
             }
         }
     }

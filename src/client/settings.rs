@@ -38,6 +38,15 @@ impl Site {
         }
     }
 
+    /// The site's name as written in configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Site::Public => "public",
+            Site::Gov => "gov",
+            Site::Fin => "fin",
+        }
+    }
+
     /// The site's API host URL (without `/api/v1`).
     pub fn base_url(self) -> &'static str {
         match self {
@@ -184,6 +193,17 @@ pub enum CredentialSource {
 pub trait Env {
     /// The variable's value when set and non-empty.
     fn var(&self, name: &str) -> Option<String>;
+}
+
+impl CredentialSource {
+    /// A short name: `provider`, `environment` or `cli_file`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CredentialSource::Explicit => "provider",
+            CredentialSource::Environment => "environment",
+            CredentialSource::CliFile => "cli_file",
+        }
+    }
 }
 
 /// The real process environment.
