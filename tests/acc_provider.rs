@@ -249,7 +249,10 @@ provider "pca" {
     let out = ws.fails(&["plan", "-no-color"]);
     assert!(out.contains("Provider Configuration Not Ready"), "{out}");
     assert!(out.contains("not known until apply"), "{out}");
-    assert!(out.contains("(endpoint)"), "names the unknown attribute: {out}");
+    assert!(
+        out.contains("(endpoint)"),
+        "names the unknown attribute: {out}"
+    );
     assert_no_crash(&out);
     // Once the value is known, everything works.
     ws.ok(&[
