@@ -46,6 +46,8 @@ fn main() -> ExitCode {
             }
         }
     }
-    let opts = ServeOptions::new(NAME, env!("CARGO_PKG_VERSION"), PROVIDER_ADDRESS).debug(debug);
+    let opts = ServeOptions::new(NAME, env!("CARGO_PKG_VERSION"), PROVIDER_ADDRESS)
+        .debug(debug)
+        .log_targets(["pca", "terraform_provider_pca"]);
     pca::protocol::run(opts, provider_routes)
 }

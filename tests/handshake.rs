@@ -208,7 +208,7 @@ async fn tcp_option_and_socket_dir() -> TestResult {
 
     // TCP within the port range, TLS on.
     let mut cmd = terraform_command(Some(&client));
-    cmd.env("PCA_PLUGIN_NETWORK", "tcp")
+    cmd.env("PLUGIN_NETWORK", "tcp")
         .env("PLUGIN_MIN_PORT", "20000")
         .env("PLUGIN_MAX_PORT", "24999");
     let plugin = Plugin::start(cmd)?;

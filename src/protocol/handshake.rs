@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! CORE|APP|NETWORK|ADDRESS|PROTOCOL|CERT
-//! 1|6|unix|/tmp/pca-plugin-1234-abcd/plugin.sock|grpc|MIIB...
+//! 1|6|unix|/tmp/tfplugin-1234-abcd/plugin.sock|grpc|MIIB...
 //! ```
 //!
 //! This module holds the pure parts of that exchange: reading and checking the environment
@@ -51,7 +51,7 @@ pub const ENV_UNIX_SOCKET_DIR: &str = "PLUGIN_UNIX_SOCKET_DIR";
 pub const ENV_UNIX_SOCKET_GROUP: &str = "PLUGIN_UNIX_SOCKET_GROUP";
 
 /// Our own switch: `tcp` makes the provider listen on 127.0.0.1 instead of a unix socket.
-pub const ENV_NETWORK: &str = "PCA_PLUGIN_NETWORK";
+pub const ENV_NETWORK: &str = "PLUGIN_NETWORK";
 
 /// Default TCP port range when [`ENV_MIN_PORT`] / [`ENV_MAX_PORT`] are not set.
 pub const DEFAULT_PORT_RANGE: RangeInclusive<u16> = 10000..=25000;
@@ -270,7 +270,7 @@ impl fmt::Display for HandshakeLine {
 /// The `TF_REATTACH_PROVIDERS` value for a provider served in debug mode.
 ///
 /// `provider_address` is the provider's source address as written in configurations' lock file,
-/// e.g. `registry.terraform.io/ncloud-community/pca`. `"Test": true` is required for protocol 6
+/// e.g. `registry.terraform.io/example/foo`. `"Test": true` is required for protocol 6
 /// (Terraform would otherwise treat the reattached provider as protocol 5).
 pub fn reattach_json(provider_address: &str, pid: u32, network: Network, address: &str) -> String {
     serde_json::json!({
@@ -376,14 +376,14 @@ mod tests {
     #[test]
     fn reattach_format() {
         let j = reattach_json(
-            "registry.terraform.io/ncloud-community/pca",
+            "registry.terraform.io/example/foo",
             42,
             Network::Unix,
             "/tmp/a b/plugin.sock",
         );
         assert_eq!(
             j,
-            r#"{"registry.terraform.io/ncloud-community/pca":{"Protocol":"grpc","ProtocolVersion":6,"Pid":42,"Test":true,"Addr":{"Network":"unix","String":"/tmp/a b/plugin.sock"}}}"#
+            r#"{"registry.terraform.io/example/foo":{"Protocol":"grpc","ProtocolVersion":6,"Pid":42,"Test":true,"Addr":{"Network":"unix","String":"/tmp/a b/plugin.sock"}}}"#
         );
     }
 }

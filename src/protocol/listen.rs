@@ -140,7 +140,7 @@ fn bind_unix(env: &Environment) -> io::Result<Bound> {
         })?,
         // Otherwise a fresh private directory in the temp dir.
         None => {
-            let dir = unique_path(&std::env::temp_dir(), "pca-plugin-", |p| {
+            let dir = unique_path(&std::env::temp_dir(), "tfplugin-", |p| {
                 std::fs::DirBuilder::new().mode(0o700).create(p)
             })?;
             cleanup.dir = Some(dir.clone());

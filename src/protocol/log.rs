@@ -6,7 +6,7 @@
 //! that level; every other key is shown as a key/value pair. Lines look like:
 //!
 //! ```text
-//! {"@level":"debug","@message":"configured","@module":"pca","@timestamp":"2026-11-28T21:37:14.123456Z","tf_rpc":"ConfigureProvider"}
+//! {"@level":"debug","@message":"configured","@module":"example","@timestamp":"2026-11-28T21:37:14.123456Z","tf_rpc":"ConfigureProvider"}
 //! ```
 //!
 //! [`HclogLayer`] is a [`tracing_subscriber::Layer`] producing exactly that. Fields of the
@@ -42,10 +42,7 @@ pub const ENV_LOG_PROVIDER: &str = "TF_LOG_PROVIDER";
 pub const ENV_LOG: &str = "TF_LOG";
 
 /// Module name written as `@module` unless [`HclogLayer::with_module`] says otherwise.
-pub const DEFAULT_MODULE: &str = "pca";
-
-/// Target prefixes treated as "ours" by default (the library and the binary crate).
-pub const DEFAULT_OWN_TARGETS: &[&str] = &["pca", "terraform_provider_pca"];
+pub const DEFAULT_MODULE: &str = "provider";
 
 const REDACTED: &str = "[redacted]";
 
@@ -90,9 +87,17 @@ pub fn level_from_env() -> Option<Level> {
 /// Installs an [`HclogLayer`] as the global `tracing` subscriber, at the level from the
 /// environment. Returns the level, or `None` when logging is off (nothing is installed) or a
 /// global subscriber was already set by someone else.
-pub fn init_from_env() -> Option<Level> {
+///
+/// `module` is written as `@module`; events whose target starts with one of `own_targets`
+/// (crate names) are logged up to the level, all others only up to `WARN`.
+pub fn init_from_env(module: &str, own_targets: &[String]) -> Option<Level> {
     let level = level_from_env()?;
-    let subscriber = tracing_subscriber::registry().with(HclogLayer::new(level));
+    let layer = own_targets
+        .iter()
+        .fold(HclogLayer::new(level).with_module(module), |l, t| {
+            l.with_own_target(t.clone())
+        });
+    let subscriber = tracing_subscriber::registry().with(layer);
     tracing::subscriber::set_global_default(subscriber).ok()?;
     Some(level)
 }
@@ -114,10 +119,7 @@ impl HclogLayer {
             level,
             dependency_level: Level::WARN.min(level),
             module: DEFAULT_MODULE.to_owned(),
-            own_targets: DEFAULT_OWN_TARGETS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            own_targets: Vec::new(),
         }
     }
 
@@ -419,7 +421,7 @@ mod tests {
 
     #[test]
     fn line_shape() {
-        let layer = HclogLayer::new(Level::DEBUG);
+        let layer = HclogLayer::new(Level::DEBUG).with_module("example");
         let mut fields = Map::new();
         fields.insert("tf_rpc".into(), Value::from("ConfigureProvider"));
         fields.insert("@level".into(), Value::from("bogus"));
@@ -431,20 +433,22 @@ mod tests {
         );
         assert_eq!(
             line,
-            r#"{"@level":"info","@message":"hello \"x\"","@module":"pca","@timestamp":"2026-11-28T21:37:14.123456Z","tf_rpc":"ConfigureProvider"}"#
+            r#"{"@level":"info","@message":"hello \"x\"","@module":"example","@timestamp":"2026-11-28T21:37:14.123456Z","tf_rpc":"ConfigureProvider"}"#
         );
     }
 
     #[test]
     fn targets_and_secrets() {
-        let layer = HclogLayer::new(Level::TRACE);
-        assert_eq!(layer.max_for("pca::protocol::server"), Level::TRACE);
-        assert_eq!(layer.max_for("pca"), Level::TRACE);
-        assert_eq!(layer.max_for("terraform_provider_pca"), Level::TRACE);
-        assert_eq!(layer.max_for("pcax"), Level::WARN);
+        let layer = HclogLayer::new(Level::TRACE)
+            .with_own_target("mylib")
+            .with_own_target("terraform_provider_x");
+        assert_eq!(layer.max_for("mylib::protocol::server"), Level::TRACE);
+        assert_eq!(layer.max_for("mylib"), Level::TRACE);
+        assert_eq!(layer.max_for("terraform_provider_x"), Level::TRACE);
+        assert_eq!(layer.max_for("mylibx"), Level::WARN);
         assert_eq!(layer.max_for("h2::codec"), Level::WARN);
         assert_eq!(HclogLayer::new(Level::ERROR).max_for("h2"), Level::ERROR);
-        assert!(is_secret_name("ncloud_secret_key"));
+        assert!(is_secret_name("cloud_secret_key"));
         assert!(is_secret_name("AccessKey"));
         assert!(is_secret_name("private_key_pem"));
         assert!(!is_secret_name("tf_rpc"));

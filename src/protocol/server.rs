@@ -19,9 +19,9 @@
 //!
 //! fn main() -> std::process::ExitCode {
 //!     let opts = ServeOptions::new(
-//!         "terraform-provider-pca",
+//!         "terraform-provider-example",
 //!         env!("CARGO_PKG_VERSION"),
-//!         "registry.terraform.io/ncloud-community/pca",
+//!         "registry.terraform.io/example/example",
 //!     );
 //!     run(opts, provider_routes)
 //! }
@@ -127,12 +127,13 @@ pub struct ServeOptions {
     provider_address: String,
     debug: bool,
     drain_timeout: Duration,
+    log_targets: Vec<String>,
 }
 
 impl ServeOptions {
-    /// `name` is the program name used in messages (e.g. `terraform-provider-pca`), `version`
+    /// `name` is the program name used in messages (e.g. `terraform-provider-example`), `version`
     /// its version, `provider_address` the provider source address used as the key of
-    /// `TF_REATTACH_PROVIDERS` in debug mode (e.g. `registry.terraform.io/ncloud-community/pca`).
+    /// `TF_REATTACH_PROVIDERS` in debug mode (e.g. `registry.terraform.io/example/example`).
     pub fn new(
         name: impl Into<String>,
         version: impl Into<String>,
@@ -144,7 +145,15 @@ impl ServeOptions {
             provider_address: provider_address.into(),
             debug: false,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            log_targets: Vec::new(),
         }
+    }
+
+    /// The `tracing` targets (crate names) logged at the level Terraform asks for; events of
+    /// every other crate are logged only up to `WARN`.
+    pub fn log_targets<I: IntoIterator<Item = S>, S: Into<String>>(mut self, targets: I) -> Self {
+        self.log_targets = targets.into_iter().map(Into::into).collect();
+        self
     }
 
     /// Debug mode: serve plaintext without a Terraform parent and print reattach instructions.
@@ -234,7 +243,7 @@ pub fn run<F>(opts: ServeOptions, routes: F) -> ExitCode
 where
     F: FnOnce(ShutdownHandle) -> Routes,
 {
-    super::log::init_from_env();
+    super::log::init_from_env(&opts.name, &opts.log_targets);
     let env = if opts.debug {
         Environment::debug_from_lookup(|k| std::env::var(k).ok())
     } else {

@@ -79,7 +79,7 @@ impl ServerIdentity {
             .push(rcgen::DnType::CommonName, "localhost");
         params
             .distinguished_name
-            .push(rcgen::DnType::OrganizationName, "terraform-provider-pca");
+            .push(rcgen::DnType::OrganizationName, "Terraform provider plugin");
         params.is_ca = rcgen::IsCa::ExplicitNoCa;
         params.key_usages = vec![
             rcgen::KeyUsagePurpose::DigitalSignature,
