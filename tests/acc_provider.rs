@@ -281,3 +281,16 @@ fn acc_provider_secret_never_in_trace_log() {
         "the secret key leaked into the trace log"
     );
 }
+
+#[test]
+fn acc_provider_example_validates() {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/provider/provider.tf");
+    ws.write(
+        "main.tf",
+        &std::fs::read_to_string(example).expect("example"),
+    );
+    ws.write("uses.tf", USES_PROVIDER);
+    let out = ws.ok(&["validate", "-no-color"]);
+    assert!(out.contains("The configuration is valid"), "{out}");
+}

@@ -606,3 +606,16 @@ async fn unknown_resource_type_is_a_diagnostic_not_a_crash() {
         .into_inner();
     assert_eq!(r.diagnostics.len(), 1);
 }
+
+#[tokio::test]
+async fn rpcs_we_do_not_implement_answer_unimplemented() {
+    let s = server().await;
+    let r = s
+        .get_resource_identity_schemas(Request::new(pb::get_resource_identity_schemas::Request {}))
+        .await;
+    assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
+    let r = s
+        .get_functions(Request::new(pb::get_functions::Request {}))
+        .await;
+    assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
+}
