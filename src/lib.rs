@@ -1,8 +1,10 @@
 //! `terraform-provider-pca`: a Terraform provider for NAVER Cloud Platform Private CA.
 //!
 //! Layers (see `ARCHITECTURE.md`): [`protocol`] is the Terraform wire, [`framework`] the
-//! provider-author API; [`provider`] is the `pca` provider itself.
+//! provider-author API; [`provider`] is the `pca` provider itself. [`api`] is the Private CA
+//! wire contract (pure data), shared by [`client`] and the emulator.
 
+pub mod api;
 pub mod client;
 pub mod data_sources;
 pub mod framework;
