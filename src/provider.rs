@@ -286,8 +286,17 @@ mod tests {
     }
 
     #[test]
-    fn schema_is_clean() {
-        let s = PcaProvider.schema();
+    fn every_schema_is_clean() {
+        let p = PcaProvider;
+        for r in p.resources() {
+            let lint = r.schema().block.lint();
+            assert!(lint.is_empty(), "{}: {lint:?}", r.type_name());
+        }
+        for d in p.data_sources() {
+            let lint = d.schema().block.lint();
+            assert!(lint.is_empty(), "{}: {lint:?}", d.type_name());
+        }
+        let s = p.schema();
         assert!(s.block.lint().is_empty(), "{:?}", s.block.lint());
         assert!(s.block.attribute("secret_key").is_some_and(|a| a.sensitive));
     }

@@ -3,6 +3,7 @@
 //! [`crate::protocol`]. Knows the Terraform wire but nothing of any particular API.
 
 pub mod diag;
+pub mod docs;
 pub mod path;
 pub mod plan;
 pub mod provider;

@@ -109,13 +109,15 @@ fn walk_block(
     pass: &mut Pass<'_>,
 ) {
     let Value::Map(fields) = planned else { return };
+    // Whether this object existed before: then even a null prior value is a value to keep.
+    let prior_exists = matches!(prior, Value::Map(_));
     for attr in &block.attributes {
         let Some(p) = fields.get_mut(&attr.name) else {
             continue;
         };
         let apath = path.attr(&attr.name);
         let (pr, cf) = (child(prior, &attr.name), child(config, &attr.name));
-        apply(attr, p, pr, cf, &apath, pass);
+        apply(attr, p, pr, prior_exists, cf, &apath, pass);
         if let AttrKind::Nested(nesting, attrs) = &attr.kind {
             let inner = Block {
                 attributes: attrs.clone(),
@@ -180,29 +182,93 @@ fn walk_nested(
                 walk_block(block, item, pr, cf, &path.key(k.clone()), pass);
             }
         }
-        // Set elements have no stable identity to line up with prior state or paths to
-        // report; only defaults and computed values are filled, from the configured element
-        // in the same position.
+        // Set elements have no index: each planned element is paired with the configured and
+        // prior elements whose configurable attributes are equal (as Terraform core pairs
+        // them); an element without a unique partner is left as proposed. A change inside the
+        // set that forces replacement is reported at the set's own path.
         Nesting::Set => {
-            if matches!(pass, Pass::Modifiers(_)) {
-                return;
-            }
+            let configured = match config {
+                Value::Set(v) | Value::List(v) => v.clone(),
+                _ => Vec::new(),
+            };
+            let before = match prior {
+                Value::Set(v) | Value::List(v) => v.clone(),
+                _ => Vec::new(),
+            };
+            let lost = set_lost_replacing_values(block, prior, planned);
             let Value::Set(items) = planned else { return };
-            for (i, item) in items.iter_mut().enumerate() {
-                let cf = match config {
-                    Value::Set(v) => v.get(i).unwrap_or(&NULL),
-                    _ => &NULL,
-                };
-                walk_block(block, item, &NULL, cf, path, pass);
+            let mut inner_replace = Vec::new();
+            for item in items.iter_mut() {
+                let cf = partner(block, item, &configured);
+                let pr = partner(block, item, &before);
+                match pass {
+                    Pass::Modifiers(_) => {
+                        let inner = &mut Pass::Modifiers(&mut inner_replace);
+                        walk_block(block, item, &pr, &cf, path, inner);
+                    }
+                    _ if !cf.is_null() => walk_block(block, item, &pr, &cf, path, pass),
+                    _ => {}
+                }
+            }
+            if let Pass::Modifiers(replace) = pass
+                && (lost || !inner_replace.is_empty())
+            {
+                replace.push(path.clone());
             }
         }
     }
+}
+
+/// The configurable (non-computed) attribute values of a set element: its identity.
+fn identity<'v>(block: &Block, v: &'v Value) -> Vec<Option<&'v Value>> {
+    block
+        .attributes
+        .iter()
+        .filter(|a| !a.is_computed())
+        .map(|a| v.get(&a.name))
+        .collect()
+}
+
+/// The one element of `candidates` with the same identity as `item`, or null.
+fn partner(block: &Block, item: &Value, candidates: &[Value]) -> Value {
+    let id = identity(block, item);
+    let mut found = candidates.iter().filter(|c| identity(block, c) == id);
+    match (found.next(), found.next()) {
+        (Some(one), None) => one.clone(),
+        _ => Value::Null,
+    }
+}
+
+/// True when a prior set element carried values of replace-forcing attributes that no
+/// planned element carries any more (an element removed or changed).
+fn set_lost_replacing_values(block: &Block, prior: &Value, planned: &Value) -> bool {
+    let replacing: Vec<&str> = block
+        .attributes
+        .iter()
+        .filter(|a| forces_replace(a))
+        .map(|a| a.name.as_str())
+        .collect();
+    if replacing.is_empty() {
+        return false;
+    }
+    let project = |v: &Value| -> Vec<Vec<Option<Value>>> {
+        match v {
+            Value::Set(items) | Value::List(items) => items
+                .iter()
+                .map(|i| replacing.iter().map(|n| i.get(n).cloned()).collect())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (before, after) = (project(prior), project(planned));
+    before.iter().any(|b| !after.contains(b))
 }
 
 fn apply(
     attr: &Attribute,
     planned: &mut Value,
     prior: &Value,
+    prior_exists: bool,
     config: &Value,
     path: &AttrPath,
     pass: &mut Pass<'_>,
@@ -217,7 +283,7 @@ fn apply(
         }
         Pass::ComputedUnknown(in_replace_scope) => {
             if attr.is_computed() && attr.default.is_none() && config.is_null() {
-                let keeps_prior = !prior.is_null() && (*in_replace_scope || forces_replace(attr));
+                let keeps_prior = prior_exists && (*in_replace_scope || forces_replace(attr));
                 *planned = if keeps_prior {
                     prior.clone()
                 } else {
@@ -229,7 +295,7 @@ fn apply(
             for m in &attr.modifiers {
                 match m {
                     PlanModifier::UseStateForUnknown => {
-                        if planned.is_unknown() && !config.is_unknown() && !prior.is_null() {
+                        if planned.is_unknown() && !config.is_unknown() && prior_exists {
                             *planned = prior.clone();
                         }
                     }
@@ -519,5 +585,114 @@ mod tests {
         );
         assert_eq!(p.requires_replace, vec![AttrPath::root("alias")]);
         assert_eq!(p.planned.get("alias"), Some(&Value::Unknown));
+    }
+
+    #[test]
+    fn computed_replacing_attribute_null_in_state_does_not_force_replacement() {
+        let block = Block::new()
+            .attr(Attribute::string("memo").optional().description("m"))
+            .attr(
+                Attribute::string("parent")
+                    .optional_computed()
+                    .requires_replace()
+                    .use_state_for_unknown()
+                    .description("p"),
+            );
+        let prior = obj(&[("memo", Value::Null), ("parent", Value::Null)]);
+        let config = obj(&[("memo", s("new")), ("parent", Value::Null)]);
+        let proposed = obj(&[("memo", s("new")), ("parent", Value::Null)]);
+        let p = plan(&block, &prior, &proposed, &config);
+        assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
+        assert_eq!(p.planned.get("parent"), Some(&Value::Null));
+    }
+
+    fn set_block() -> Block {
+        Block::new()
+            .attr(Attribute::string("memo").optional().description("m"))
+            .block(NestedBlock::new(
+                "rule",
+                Nesting::Set,
+                Block::new()
+                    .attr(
+                        Attribute::string("name")
+                            .required()
+                            .requires_replace()
+                            .description("n"),
+                    )
+                    .attr(Attribute::string("mode").default("auto").description("d"))
+                    .attr(Attribute::string("uid").computed().description("u")),
+            ))
+    }
+
+    #[test]
+    fn set_elements_pair_by_configured_values_not_position() {
+        let block = set_block();
+        let rule = |name: &str, mode: Value, uid: Value| {
+            obj(&[("name", s(name)), ("mode", mode), ("uid", uid)])
+        };
+        let prior = obj(&[
+            ("memo", Value::Null),
+            (
+                "rule",
+                Value::Set(vec![
+                    rule("a", s("x"), s("u1")),
+                    rule("b", s("auto"), s("u2")),
+                ]),
+            ),
+        ]);
+        let config = obj(&[
+            ("memo", s("changed")),
+            (
+                "rule",
+                Value::Set(vec![
+                    rule("a", s("x"), Value::Null),
+                    rule("b", Value::Null, Value::Null),
+                ]),
+            ),
+        ]);
+        // Terraform's proposed set in another order than the configuration's.
+        let proposed = obj(&[
+            ("memo", s("changed")),
+            (
+                "rule",
+                Value::Set(vec![
+                    rule("b", s("auto"), s("u2")),
+                    rule("a", s("x"), s("u1")),
+                ]),
+            ),
+        ]);
+        let p = plan(&block, &prior, &proposed, &config);
+        let Some(Value::Set(rules)) = p.planned.get("rule") else {
+            panic!("rules")
+        };
+        let a = rules
+            .iter()
+            .find(|r| r.get("name") == Some(&s("a")))
+            .expect("a");
+        assert_eq!(
+            a.get("mode"),
+            Some(&s("x")),
+            "the configured value survives"
+        );
+        assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
+    }
+
+    #[test]
+    fn replacing_attribute_inside_a_set_forces_replacement_at_the_set() {
+        let block = set_block();
+        let rule = |name: &str| obj(&[("name", s(name)), ("mode", s("auto")), ("uid", s("u"))]);
+        let prior = obj(&[("memo", Value::Null), ("rule", Value::Set(vec![rule("a")]))]);
+        let cfg_rule = obj(&[
+            ("name", s("z")),
+            ("mode", Value::Null),
+            ("uid", Value::Null),
+        ]);
+        let config = obj(&[
+            ("memo", Value::Null),
+            ("rule", Value::Set(vec![cfg_rule.clone()])),
+        ]);
+        let proposed = obj(&[("memo", Value::Null), ("rule", Value::Set(vec![cfg_rule]))]);
+        let p = plan(&block, &prior, &proposed, &config);
+        assert_eq!(p.requires_replace, vec![AttrPath::root("rule")]);
     }
 }

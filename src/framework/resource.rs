@@ -312,6 +312,26 @@ pub(crate) fn encode_model<M: Serialize>(
     }
 }
 
+/// Applies to `planned` only the top-level attributes a plan hook changed (`before` → `after`),
+/// so that values the typed model reads lossily (partly unknown collections) pass through
+/// untouched.
+fn merge_changes(planned: Value, before: &Value, after: Value) -> Value {
+    if *before == after {
+        return planned;
+    }
+    match (planned, before, after) {
+        (Value::Map(mut p), Value::Map(b), Value::Map(a)) => {
+            for (k, v) in a {
+                if b.get(&k) != Some(&v) {
+                    p.insert(k, v);
+                }
+            }
+            Value::Map(p)
+        }
+        (_, _, after) => after,
+    }
+}
+
 #[async_trait]
 impl<R: Resource> DynResource<R::Data> for R {
     fn type_name(&self) -> &'static str {
@@ -323,8 +343,11 @@ impl<R: Resource> DynResource<R::Data> for R {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(m) = decode_model::<R::Model>(config, "configuration", diags) {
-            Resource::validate(self, &m, diags);
+        match from_value::<R::Model>(config) {
+            Ok(m) => Resource::validate(self, &m, diags),
+            // Unknown values the model cannot hold: nothing to check until they are known.
+            Err(_) if !config.is_wholly_known() => {}
+            Err(e) => diags.bug(format!("Could not read the configuration: {e}")),
         }
     }
 
@@ -351,12 +374,18 @@ impl<R: Resource> DynResource<R::Data> for R {
         ) else {
             return planned;
         };
+        let Some(before) = encode_model(&planned_m, "planned state", diags) else {
+            return planned;
+        };
         let req = PlanRequest {
             prior: prior_m.as_ref(),
             config: &config_m,
         };
         Resource::modify_plan(self, ctx, req, &mut planned_m, replace, diags).await;
-        encode_model(&planned_m, "planned state", diags).unwrap_or(planned)
+        let Some(after) = encode_model(&planned_m, "planned state", diags) else {
+            return planned;
+        };
+        merge_changes(planned, &before, after)
     }
 
     async fn create(
@@ -367,7 +396,9 @@ impl<R: Resource> DynResource<R::Data> for R {
     ) -> Option<Value> {
         let m = decode_model::<R::Model>(planned, "planned state", diags)?;
         let out = Resource::create(self, ctx, m, diags).await?;
-        encode_model(&out, "new state", diags)
+        // The object exists: if its state cannot be encoded, keep the plan (Terraform then
+        // records a tainted object) rather than lose track of it.
+        encode_model(&out, "new state", diags).or_else(|| Some(planned.clone()))
     }
 
     async fn read(
@@ -391,7 +422,7 @@ impl<R: Resource> DynResource<R::Data> for R {
         let p = decode_model::<R::Model>(prior, "prior state", diags)?;
         let n = decode_model::<R::Model>(planned, "planned state", diags)?;
         let out = Resource::update(self, ctx, p, n, diags).await?;
-        encode_model(&out, "new state", diags)
+        encode_model(&out, "new state", diags).or_else(|| Some(planned.clone()))
     }
 
     async fn delete(&self, ctx: &Ctx<R::Data>, state: &Value, diags: &mut Diagnostics) {

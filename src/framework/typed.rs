@@ -97,6 +97,9 @@ use crate::protocol::value::{Number, Value};
 
 /// Newtype-struct name by which `Val<T>`'s `Deserialize` announces itself to the bridge.
 const VAL_MARKER: &str = "$pca::framework::typed::Val";
+
+/// The message of the error for an unknown value where the model cannot hold one.
+const UNKNOWN_MESSAGE: &str = "value is unknown";
 /// Unit-struct name by which `Val::Unknown`'s `Serialize` asks the bridge for an unknown.
 const UNKNOWN_MARKER: &str = "$pca::framework::typed::Unknown";
 
@@ -283,7 +286,14 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ValVisitor<T> {
         match tag {
             ValTag::Null => variant.unit_variant().map(|()| Val::Null),
             ValTag::Unknown => variant.unit_variant().map(|()| Val::Unknown),
-            ValTag::Known => variant.newtype_variant::<T>().map(Val::Known),
+            // A value that is only partly known (a list with one unknown element, say) and
+            // that `T` cannot hold reads as wholly unknown: "not known yet" is the truth
+            // about it, and validators and plan hooks then leave it alone.
+            ValTag::Known => match variant.newtype_variant::<T>() {
+                Ok(t) => Ok(Val::Known(t)),
+                Err(e) if e.to_string().ends_with(UNKNOWN_MESSAGE) => Ok(Val::Unknown),
+                Err(e) => Err(e),
+            },
         }
     }
 
@@ -575,7 +585,10 @@ fn decimal_integer_parts(s: &str) -> Result<(bool, u128), IntError> {
     if exp < 0 {
         return Err(IntError::NotInteger);
     }
-    if significant.len() as i64 + exp > 39 {
+    if (significant.len() as i64)
+        .checked_add(exp)
+        .is_none_or(|n| n > 39)
+    {
         return Err(IntError::TooLarge);
     }
     let mut mag: u128 = 0;
@@ -680,7 +693,7 @@ fn undynamic(mut v: &Value) -> &Value {
 }
 
 fn unknown_error() -> BridgeError {
-    BridgeError::new("value is unknown")
+    BridgeError::new(UNKNOWN_MESSAGE)
 }
 
 fn null_error() -> BridgeError {
@@ -2012,12 +2025,14 @@ mod tests {
                 Value::List(vec![s("a"), s("b"), Value::Unknown]),
             );
         }
-        let e = from_value::<Model>(&v).unwrap_err();
-        assert_eq!(e.to_string(), "alt_names[2]: value is unknown");
-        assert_eq!(
-            e.path(),
-            [PathStep::Attr("alt_names".into()), PathStep::Index(2)]
-        );
+        // A partly unknown value that the model cannot hold reads as unknown ...
+        let m = from_value::<Model>(&v).unwrap();
+        assert_eq!(m.alt_names, Val::Unknown);
+        // ... while a plain (non-`Val`) field reports where the unknown was.
+        let e = from_value::<Vec<String>>(&Value::List(vec![s("a"), s("b"), Value::Unknown]))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "[2]: value is unknown");
+        assert_eq!(e.path(), [PathStep::Index(2)]);
     }
 
     #[test]
@@ -2184,5 +2199,43 @@ mod tests {
                 .to_string(),
             "value is unknown"
         );
+    }
+}
+
+#[cfg(test)]
+mod partly_unknown_tests {
+    use super::*;
+    use crate::protocol::value::Number;
+    use std::collections::BTreeMap;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct M {
+        tags: Val<Vec<String>>,
+        n: Val<i64>,
+    }
+
+    #[test]
+    fn partly_unknown_collection_reads_as_unknown() {
+        let v = Value::Map(BTreeMap::from([
+            (
+                "tags".to_owned(),
+                Value::List(vec!["a".into(), Value::Unknown]),
+            ),
+            ("n".to_owned(), Value::Number(Number::from(1))),
+        ]));
+        let m: M = from_value(&v).expect("decodes");
+        assert_eq!(
+            m,
+            M {
+                tags: Val::Unknown,
+                n: Val::Known(1)
+            }
+        );
+    }
+
+    #[test]
+    fn huge_exponent_is_an_error_not_a_panic() {
+        let v = Value::Number(Number::Big("1e9223372036854775807".into()));
+        assert!(from_value::<i64>(&v).is_err());
     }
 }

@@ -1,0 +1,333 @@
+//! Registry documentation generated from schemas: `index.md`, `resources/<name>.md` and
+//! `data-sources/<name>.md` in the layout the Terraform Registry (and tfplugindocs) use, with
+//! front matter, the description, "Example Usage" from `examples/`, the schema split into
+//! Required / Optional / Read-Only (nested schemas below), and "Import".
+//!
+//! Descriptions live in the schemas; the pages are generated, never edited by hand.
+
+use super::schema::{AttrKind, Attribute, Block, Mode, NestedBlock, Nesting, Schema};
+use crate::protocol::value::Type;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// What the docs are generated from.
+pub struct DocsInput<'a> {
+    /// The provider's type name (the prefix of every type).
+    pub provider: &'a str,
+    /// The provider block's schema.
+    pub provider_schema: &'a Schema,
+    /// Resource types and schemas.
+    pub resources: Vec<(&'a str, Schema)>,
+    /// Data source types and schemas.
+    pub data_sources: Vec<(&'a str, Schema)>,
+    /// The `examples/` directory (`provider/provider.tf`, `resources/<type>/resource.tf` and
+    /// `import.sh`, `data-sources/<type>/data-source.tf`).
+    pub examples: &'a Path,
+}
+
+/// Renders every page, keyed by its path relative to `docs/`.
+pub fn render(input: &DocsInput<'_>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let read = |rel: &str| std::fs::read_to_string(input.examples.join(rel)).ok();
+    out.insert(
+        "index.md".to_owned(),
+        page(
+            &format!("{} Provider", input.provider),
+            None,
+            &format!("{} Provider", input.provider),
+            input.provider_schema,
+            read("provider/provider.tf").map(|e| ("terraform", e)),
+            None,
+        ),
+    );
+    for (name, schema) in &input.resources {
+        let short = name
+            .strip_prefix(&format!("{}_", input.provider))
+            .unwrap_or(name);
+        out.insert(
+            format!("resources/{short}.md"),
+            page(
+                &format!("{name} Resource - {}", input.provider),
+                Some(""),
+                &format!("{name} (Resource)"),
+                schema,
+                read(&format!("resources/{name}/resource.tf")).map(|e| ("terraform", e)),
+                read(&format!("resources/{name}/import.sh")),
+            ),
+        );
+    }
+    for (name, schema) in &input.data_sources {
+        let short = name
+            .strip_prefix(&format!("{}_", input.provider))
+            .unwrap_or(name);
+        out.insert(
+            format!("data-sources/{short}.md"),
+            page(
+                &format!("{name} Data Source - {}", input.provider),
+                Some(""),
+                &format!("{name} (Data Source)"),
+                schema,
+                read(&format!("data-sources/{name}/data-source.tf")).map(|e| ("terraform", e)),
+                None,
+            ),
+        );
+    }
+    out
+}
+
+fn first_paragraph(s: &str) -> &str {
+    s.split("\n\n").next().unwrap_or("").trim()
+}
+
+fn page(
+    title: &str,
+    subcategory: Option<&str>,
+    heading: &str,
+    schema: &Schema,
+    example: Option<(&str, String)>,
+    import: Option<String>,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "---\npage_title: \"{title}\"");
+    if let Some(sub) = subcategory {
+        let _ = writeln!(s, "subcategory: \"{sub}\"");
+    }
+    let _ = writeln!(s, "description: |-");
+    for line in first_paragraph(&schema.block.description).lines() {
+        let _ = writeln!(s, "  {line}");
+    }
+    let _ = writeln!(s, "---\n\n# {heading}\n");
+    if !schema.block.description.is_empty() {
+        let _ = writeln!(s, "{}\n", schema.block.description.trim());
+    }
+    if let Some((lang, ex)) = example {
+        let _ = writeln!(s, "## Example Usage\n\n```{lang}\n{}\n```\n", ex.trim_end());
+    }
+    let _ = writeln!(
+        s,
+        "<!-- schema generated from the provider's schema; do not edit -->\n## Schema\n"
+    );
+    let mut nested = Vec::new();
+    write_block(&mut s, &schema.block, "", &mut nested);
+    while !nested.is_empty() {
+        let pending = std::mem::take(&mut nested);
+        for (anchor, title, block) in pending {
+            let _ = writeln!(
+                s,
+                "<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n"
+            );
+            write_block(&mut s, &block, &format!("{title}."), &mut nested);
+        }
+    }
+    if let Some(imp) = import {
+        let _ = writeln!(
+            s,
+            "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```",
+            imp.trim_end()
+        );
+    }
+    let mut s = s.trim_end().to_owned();
+    s.push('\n');
+    s
+}
+
+fn type_label(t: &Type) -> String {
+    match t {
+        Type::String => "String".into(),
+        Type::Number => "Number".into(),
+        Type::Bool => "Boolean".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(e) => format!("List of {}", type_label(e)),
+        Type::Set(e) => format!("Set of {}", type_label(e)),
+        Type::Map(e) => format!("Map of {}", type_label(e)),
+        Type::Object(_) => "Object".into(),
+        Type::Tuple(_) => "Tuple".into(),
+    }
+}
+
+fn nesting_label(n: Nesting, block: bool) -> &'static str {
+    match (n, block) {
+        (Nesting::Single | Nesting::Group, false) => "Attributes",
+        (Nesting::List, false) => "Attributes List",
+        (Nesting::Set, false) => "Attributes Set",
+        (Nesting::Map, false) => "Attributes Map",
+        (Nesting::Single | Nesting::Group, true) => "Block",
+        (Nesting::List, true) => "Block List",
+        (Nesting::Set, true) => "Block Set",
+        (Nesting::Map, true) => "Block Map",
+    }
+}
+
+type Pending = Vec<(String, String, Block)>;
+
+type AttrFilter = fn(&Attribute) -> bool;
+
+fn write_block(s: &mut String, block: &Block, prefix: &str, nested: &mut Pending) {
+    let groups: [(&str, AttrFilter); 3] = [
+        ("Required", |a| a.mode == Mode::Required),
+        ("Optional", |a| {
+            matches!(a.mode, Mode::Optional | Mode::OptionalComputed)
+        }),
+        ("Read-Only", |a| a.mode == Mode::Computed),
+    ];
+    for (title, pick) in groups {
+        let mut items: Vec<String> = block
+            .attributes
+            .iter()
+            .filter(|a| pick(a))
+            .map(|a| attr_line(a, prefix, nested))
+            .collect();
+        if title == "Optional" {
+            items.extend(block.blocks.iter().map(|b| block_line(b, prefix, nested)));
+        }
+        if items.is_empty() {
+            continue;
+        }
+        items.sort();
+        let _ = writeln!(s, "### {title}\n");
+        for i in items {
+            let _ = writeln!(s, "{i}");
+        }
+        let _ = writeln!(s);
+    }
+}
+
+fn anchor(kind: &str, prefix: &str, name: &str) -> String {
+    format!("{kind}--{}{name}", prefix.replace('.', "--"))
+}
+
+fn attr_line(a: &Attribute, prefix: &str, nested: &mut Pending) -> String {
+    let mut flags = Vec::new();
+    let (label, link) = match &a.kind {
+        AttrKind::Typed(t) => (type_label(t), None),
+        AttrKind::Nested(n, attrs) => {
+            let id = anchor("nestedatt", prefix, &a.name);
+            nested.push((
+                id.clone(),
+                format!("{prefix}{}", a.name),
+                Block {
+                    attributes: attrs.clone(),
+                    ..Block::default()
+                },
+            ));
+            (nesting_label(*n, false).to_owned(), Some(id))
+        }
+    };
+    flags.push(label);
+    if a.sensitive {
+        flags.push("Sensitive".into());
+    }
+    if a.deprecation.is_some() {
+        flags.push("Deprecated".into());
+    }
+    let mut line = format!("- `{}` ({})", a.name, flags.join(", "));
+    let desc = a.description.trim().replace('\n', " ");
+    if !desc.is_empty() {
+        line.push(' ');
+        line.push_str(&desc);
+    }
+    if let Some(d) = &a.default {
+        let shown = match d {
+            crate::protocol::value::Value::String(s) => format!("`\"{s}\"`"),
+            crate::protocol::value::Value::Bool(b) => format!("`{b}`"),
+            crate::protocol::value::Value::Number(n) => format!("`{n}`"),
+            _ => "set".to_owned(),
+        };
+        line.push_str(&format!(" Defaults to {shown}."));
+    }
+    if a.forces_replacement() {
+        line.push_str(" Changing this forces a new resource.");
+    }
+    if let Some(id) = link {
+        line.push_str(&format!(" (see [below for nested schema](#{id}))"));
+    }
+    line
+}
+
+fn block_line(b: &NestedBlock, prefix: &str, nested: &mut Pending) -> String {
+    let id = anchor("nestedblock", prefix, &b.name);
+    nested.push((id.clone(), format!("{prefix}{}", b.name), b.block.clone()));
+    let mut label = nesting_label(b.nesting, true).to_owned();
+    if b.min_items > 0 {
+        label.push_str(&format!(", Min: {}", b.min_items));
+    }
+    if b.max_items > 0 {
+        label.push_str(&format!(", Max: {}", b.max_items));
+    }
+    let desc = b.block.description.trim().replace('\n', " ");
+    let mut line = format!("- `{}` ({label})", b.name);
+    if !desc.is_empty() {
+        line.push(' ');
+        line.push_str(&desc);
+    }
+    line.push_str(&format!(" (see [below for nested schema](#{id}))"));
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::{Attribute, NestedBlock};
+
+    #[test]
+    fn nested_schemas_defaults_and_replacement_are_documented() {
+        let schema = Schema::new("A thing.\n\nMore words.")
+            .attr(
+                Attribute::string("name")
+                    .required()
+                    .requires_replace()
+                    .description("The name."),
+            )
+            .attr(
+                Attribute::bool("protect")
+                    .default(false)
+                    .description("Protect it."),
+            )
+            .attr(
+                Attribute::string("pem")
+                    .computed()
+                    .sensitive()
+                    .description("The PEM."),
+            )
+            .attr(
+                Attribute::nested(
+                    "subject",
+                    Nesting::Single,
+                    vec![Attribute::string("cn").required().description("CN.")],
+                )
+                .required()
+                .description("Subject."),
+            )
+            .block(
+                NestedBlock::new(
+                    "rule",
+                    Nesting::List,
+                    Block::new().attr(Attribute::number("n").optional().description("N.")),
+                )
+                .items(0, 2),
+            );
+        let input = DocsInput {
+            provider: "toy",
+            provider_schema: &Schema::new("Toy."),
+            resources: vec![("toy_thing", schema)],
+            data_sources: vec![],
+            examples: Path::new("/nonexistent"),
+        };
+        let pages = render(&input);
+        let page = &pages["resources/thing.md"];
+        for needle in [
+            "page_title: \"toy_thing Resource - toy\"",
+            "description: |-\n  A thing.\n---",
+            "- `name` (String) The name. Changing this forces a new resource.",
+            "- `protect` (Boolean) Protect it. Defaults to `false`.",
+            "- `pem` (String, Sensitive) The PEM.",
+            "- `subject` (Attributes) Subject. (see [below for nested schema](#nestedatt--subject))",
+            "- `rule` (Block List, Max: 2) (see [below for nested schema](#nestedblock--rule))",
+            "### Nested Schema for `subject`\n\n### Required\n\n- `cn` (String) CN.",
+        ] {
+            assert!(page.contains(needle), "missing {needle:?} in:\n{page}");
+        }
+        assert!(pages.contains_key("index.md"));
+    }
+}
