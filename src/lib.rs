@@ -10,3 +10,4 @@ pub mod data_sources;
 pub mod framework;
 pub mod protocol;
 pub mod provider;
+pub mod resources;

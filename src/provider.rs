@@ -1,6 +1,7 @@
 //! The `pca` provider: its provider block, configuration into connection settings, and the
 //! registration lists of resources and data sources.
 
+use crate::client::Client;
 use crate::client::settings::{CredentialSource, Credentials, Endpoint, ProcessEnv, Site};
 use crate::framework::diag::Diagnostics;
 use crate::framework::path::AttrPath;
@@ -41,13 +42,15 @@ pub struct PcaConfig {
     pub max_retries: Val<i64>,
 }
 
-/// What configuration produces: resolved connection settings. When the provider block
-/// still holds unknown values (during plan), `settings` is an error explaining that the
-/// provider cannot call the API yet.
+/// What configuration produces: resolved connection settings and the API client. When the
+/// provider block still holds unknown values (during plan), both are an error explaining
+/// that the provider cannot call the API yet.
 #[derive(Debug, Clone)]
 pub struct PcaData {
     /// The resolved settings, or why there are none.
     pub settings: Result<Settings, String>,
+    /// The signed API client built from the settings, or why there is none.
+    pub client: Result<Client, String>,
 }
 
 /// Fully resolved connection settings.
@@ -150,17 +153,28 @@ impl Provider for PcaProvider {
         .filter_map(|(n, u)| u.then_some(n))
         .collect();
         if !unknown.is_empty() {
+            let why = format!(
+                "The provider configuration depends on values not known until apply ({}).",
+                unknown.join(", ")
+            );
             return Some(PcaData {
-                settings: Err(format!(
-                    "The provider configuration depends on values not known until apply ({}).",
-                    unknown.join(", ")
-                )),
+                settings: Err(why.clone()),
+                client: Err(why),
             });
         }
         match resolve(&config, &ProcessEnv) {
             Ok(s) => {
                 tracing::debug!(base_url = %s.base_url, access_key = %s.credentials.access_key, source = ?s.credential_source, "provider configured");
-                Some(PcaData { settings: Ok(s) })
+                let client = Client::builder()
+                    .endpoint_url(s.base_url.clone())
+                    .credentials(s.credentials.clone())
+                    .max_retries(s.max_retries)
+                    .build()
+                    .map_err(|e| e.to_string());
+                Some(PcaData {
+                    settings: Ok(s),
+                    client,
+                })
             }
             Err((path, msg)) => {
                 match path {
@@ -173,7 +187,7 @@ impl Provider for PcaProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<PcaData>>> {
-        Vec::new()
+        crate::resources::all()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {

@@ -70,6 +70,14 @@ fn layers_import_only_what_they_may() {
     check_imports("framework", &["framework", "protocol"]);
     check_imports("client", &["client", "api"]);
     check_imports("api", &["api"]);
+    check_imports(
+        "resources",
+        &["resources", "framework", "client", "api", "provider"],
+    );
+    check_imports(
+        "data_sources",
+        &["data_sources", "framework", "client", "api", "provider"],
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! engine, resource and data source traits, and the adapter that serves them over
 //! [`crate::protocol`]. Knows the Terraform wire but nothing of any particular API.
 
+pub use crate::protocol::value::{Number, Type, Value};
+
 pub mod diag;
 pub mod docs;
 pub mod path;

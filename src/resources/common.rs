@@ -1,0 +1,369 @@
+//! What every resource and data source shares: getting the client, turning client errors
+//! into diagnostics, PEM comparison by content, timestamps, certificate inspection, and the
+//! subject/SAN attributes of CAs and certificates.
+
+use crate::client::{Client, ClientError};
+use crate::framework::diag::Diagnostics;
+use crate::framework::resource::Ctx;
+use crate::framework::schema::{Attribute, Nesting};
+use crate::framework::typed::Val;
+use crate::framework::validate::{self, Validator};
+use crate::provider::PcaData;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// The API client, or an error diagnostic saying why there is none.
+pub fn client<'a>(ctx: &'a Ctx<PcaData>, diags: &mut Diagnostics) -> Option<&'a Client> {
+    match &ctx.data(diags)?.client {
+        Ok(c) => Some(c),
+        Err(why) => {
+            diags.error("Provider Not Ready", why.clone());
+            None
+        }
+    }
+}
+
+/// Records a failed API call as an error: what failed, the API's code and message, the
+/// request id, and what to do next.
+pub fn api_error(diags: &mut Diagnostics, summary: &str, err: &ClientError) {
+    let mut detail = err.to_string();
+    if err.is_clock_skew() {
+        detail.push_str("\n\nCheck the system clock: the API rejects requests whose timestamp is more than 5 minutes off.");
+    } else if err.is_retryable() {
+        detail.push_str("\n\nThe API may be throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
+    }
+    diags.error(summary, detail);
+}
+
+/// A PEM document reduced to what matters: each block's label and base64 body, without
+/// line breaks, carriage returns or surrounding whitespace.
+pub fn pem_content(pem: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut label: Option<String> = None;
+    let mut body = String::new();
+    for line in pem.lines().map(str::trim) {
+        if let Some(l) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            label = Some(l.to_owned());
+            body.clear();
+        } else if let Some(l) = line
+            .strip_prefix("-----END ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            if label.as_deref() == Some(l) {
+                out.push((l.to_owned(), std::mem::take(&mut body)));
+            }
+            label = None;
+        } else if label.is_some() {
+            body.push_str(line);
+        }
+    }
+    out
+}
+
+/// True when two PEM documents hold the same blocks (whitespace and line endings aside).
+pub fn pem_eq(a: &str, b: &str) -> bool {
+    pem_content(a) == pem_content(b)
+}
+
+/// `new` unless it has the same content as `old`, in which case `old` is kept: PEM from the
+/// API never causes a diff through formatting alone.
+pub fn keep_pem(old: &Val<String>, new: Option<String>) -> Val<String> {
+    match (old, new) {
+        (Val::Known(o), Some(n)) if pem_eq(o, &n) => Val::Known(o.clone()),
+        (_, Some(n)) if !n.trim().is_empty() => Val::Known(n),
+        _ => Val::Null,
+    }
+}
+
+/// Epoch milliseconds as an RFC 3339 UTC timestamp (`2026-11-28T21:37:14Z`).
+pub fn rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Now, in epoch milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// What the provider reads out of a certificate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CertSummary {
+    /// `RSA2048`, `RSA4096`, `EC256`, `EC521`, or `None` for other keys.
+    pub key_type: Option<&'static str>,
+    /// Subject attributes.
+    pub subject: Subject,
+    /// DNS and e-mail SANs, in order.
+    pub alt_names: Vec<String>,
+    /// IP SANs, in order.
+    pub ip_addresses: Vec<String>,
+    /// Validity, epoch ms.
+    pub not_before_ms: i64,
+    /// Validity, epoch ms.
+    pub not_after_ms: i64,
+}
+
+/// Reads the first certificate of a PEM document.
+pub fn cert_summary(pem: &str) -> Option<CertSummary> {
+    use x509_parser::prelude::*;
+    let der = pem_content(pem)
+        .into_iter()
+        .find(|(l, _)| l == "CERTIFICATE")
+        .and_then(|(_, b)| base64_decode(&b))?;
+    let (_, cert) = X509Certificate::from_der(&der).ok()?;
+    let attr = |oid: &x509_parser::der_parser::oid::Oid<'_>| -> Val<String> {
+        cert.subject()
+            .iter_attributes()
+            .find(|a| a.attr_type() == oid)
+            .and_then(|a| a.as_str().ok())
+            .map_or(Val::Null, |s| Val::Known(s.to_owned()))
+    };
+    use x509_parser::oid_registry as o;
+    let subject = Subject {
+        common_name: attr(&o::OID_X509_COMMON_NAME),
+        country: attr(&o::OID_X509_COUNTRY_NAME),
+        state_province: attr(&o::OID_X509_STATE_OR_PROVINCE_NAME),
+        locality: attr(&o::OID_X509_LOCALITY_NAME),
+        organization: attr(&o::OID_X509_ORGANIZATION_NAME),
+        organizational_unit: attr(&o::OID_X509_ORGANIZATIONAL_UNIT),
+    };
+    let mut alt_names = Vec::new();
+    let mut ip_addresses = Vec::new();
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                GeneralName::DNSName(d) => alt_names.push((*d).to_owned()),
+                GeneralName::RFC822Name(e) => alt_names.push((*e).to_owned()),
+                GeneralName::IPAddress(b) => {
+                    let ip = match b.len() {
+                        4 => <[u8; 4]>::try_from(*b)
+                            .ok()
+                            .map(|a| IpAddr::from(a).to_string()),
+                        16 => <[u8; 16]>::try_from(*b)
+                            .ok()
+                            .map(|a| IpAddr::from(a).to_string()),
+                        _ => None,
+                    };
+                    ip_addresses.extend(ip);
+                }
+                _ => {}
+            }
+        }
+    }
+    let key_type = match cert.public_key().parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(r)) => match r.key_size() {
+            2048 => Some("RSA2048"),
+            4096 => Some("RSA4096"),
+            _ => None,
+        },
+        Ok(x509_parser::public_key::PublicKey::EC(_)) => {
+            let curve = cert
+                .public_key()
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok());
+            match curve {
+                Some(c) if c == o::OID_EC_P256 => Some("EC256"),
+                Some(c) if c == o::OID_NIST_EC_P521 => Some("EC521"),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    Some(CertSummary {
+        key_type,
+        subject,
+        alt_names,
+        ip_addresses,
+        not_before_ms: cert.validity().not_before.timestamp() * 1000,
+        not_after_ms: cert.validity().not_after.timestamp() * 1000,
+    })
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// The subject of a CA or certificate (`subject = { ... }`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    /// `common_name`
+    pub common_name: Val<String>,
+    /// `country`
+    pub country: Val<String>,
+    /// `state_province`
+    pub state_province: Val<String>,
+    /// `locality`
+    pub locality: Val<String>,
+    /// `organization`
+    pub organization: Val<String>,
+    /// `organizational_unit`
+    pub organizational_unit: Val<String>,
+}
+
+/// The `subject` attributes shared by CAs and certificates.
+pub fn subject_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::string("common_name")
+            .required()
+            .validate(validate::length_between(1, 64))
+            .description("Common name (CN), 1 to 64 characters."),
+        Attribute::string("country")
+            .optional()
+            .validate(country())
+            .description("Country (C): a two-letter ISO 3166-1 code such as `KR`."),
+        Attribute::string("state_province")
+            .optional()
+            .validate(validate::length_between(0, 128))
+            .description("State or province (ST), up to 128 characters."),
+        Attribute::string("locality")
+            .optional()
+            .validate(validate::length_between(0, 128))
+            .description("Locality (L), up to 128 characters."),
+        Attribute::string("organization")
+            .optional()
+            .validate(validate::length_between(0, 64))
+            .description("Organization (O), up to 64 characters."),
+        Attribute::string("organizational_unit")
+            .optional()
+            .validate(validate::length_between(0, 128))
+            .description("Organizational unit (OU), up to 128 characters."),
+    ]
+}
+
+/// A required, replace-forcing `subject` nested attribute.
+pub fn subject_attribute(extra: Vec<Attribute>, what: &str) -> Attribute {
+    let mut attrs = subject_attributes();
+    attrs.extend(extra);
+    Attribute::nested("subject", Nesting::Single, attrs)
+        .required()
+        .requires_replace()
+        .description(format!(
+            "The {what}'s subject distinguished name. Changing it forces a new {what}."
+        ))
+}
+
+fn country() -> Validator {
+    Validator::string("a two-letter country code", |s| {
+        if s.len() == 2 && s.bytes().all(|c| c.is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be a two-letter ISO 3166-1 country code in upper case, such as \"KR\"; got {s:?}"
+            ))
+        }
+    })
+}
+
+/// Every element must be a DNS name (wildcards allowed) or an e-mail address.
+pub fn alt_name_validator() -> Validator {
+    validate::each(Validator::string("a DNS name or an e-mail address", |s| {
+        let ok = if let Some((local, domain)) = s.split_once('@') {
+            !local.is_empty() && is_dns_name(domain)
+        } else {
+            is_dns_name(s.strip_prefix("*.").unwrap_or(s))
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be a DNS name or an e-mail address; got {s:?}"
+            ))
+        }
+    }))
+}
+
+fn is_dns_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        })
+}
+
+/// Every element must be an IPv4 or IPv6 address.
+pub fn ip_validator() -> Validator {
+    validate::each(Validator::string("an IP address", |s| {
+        s.parse::<IpAddr>()
+            .map(|_| ())
+            .map_err(|_| format!("must be an IPv4 or IPv6 address; got {s:?}"))
+    }))
+}
+
+/// A list joined with commas, as the API takes several SANs in one string (`None` if empty).
+pub fn join_list(v: &Val<Vec<String>>) -> Option<String> {
+    v.known().filter(|l| !l.is_empty()).map(|l| l.join(","))
+}
+
+/// The `validity_days` attribute: optional, 1 to 3650, replace-forcing; omitted = the
+/// maximum the API allows.
+pub fn validity_days_attribute(what: &str) -> Attribute {
+    Attribute::number("validity_days")
+        .optional_computed()
+        .requires_replace()
+        .validate(validate::int_between(1, 3650))
+        .description(format!(
+            "Validity in days, 1 to 3650. Omitted: the longest validity the API allows (`MAX`; never beyond the issuing CA's own validity); the computed value is then the actual number of days. Changing it forces a new {what}."
+        ))
+}
+
+/// Days between two instants, rounded to the nearest day.
+pub fn days_between(from_ms: i64, to_ms: i64) -> i64 {
+    (to_ms - from_ms + 43_200_000).div_euclid(86_400_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_compares_by_content() {
+        let a = "-----BEGIN CERTIFICATE-----\nAAAA\nBBBB\n-----END CERTIFICATE-----\n";
+        let b = "-----BEGIN CERTIFICATE-----\r\nAAAABBBB\r\n-----END CERTIFICATE-----";
+        assert!(pem_eq(a, b));
+        assert!(!pem_eq(
+            a,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"
+        ));
+        assert_eq!(
+            keep_pem(&Val::Known(a.into()), Some(b.into())),
+            Val::Known(a.into())
+        );
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_721_105_212_000), "2024-07-16T04:46:52Z");
+        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(days_between(0, 3650 * 86_400_000), 3650);
+    }
+}

@@ -1,0 +1,15 @@
+//! The provider's resources, one per file, each in the same order: module doc, type name,
+//! resource struct, model, schema, validation, plan hook, create, read, update, delete,
+//! import, mapping, tests.
+
+pub mod ca;
+pub mod common;
+
+use crate::framework::resource::DynResource;
+use crate::provider::PcaData;
+use std::sync::Arc;
+
+/// Every resource type of the provider.
+pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
+    vec![Arc::new(ca::CaResource)]
+}
