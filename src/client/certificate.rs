@@ -1,0 +1,139 @@
+//! End-entity certificate operations (spec §2.11–§2.15) and the certificate list walk.
+
+use crate::api::model::{
+    CaTag, GetEndCertData, GetEndCertListData, GetEndCertListQuery, IssueEndCertData,
+    IssueEndCertRequest, NoData, PageQuery, SerialNo, SignCsrData, SignEndCsrQuery,
+    SignEndCsrRequest,
+};
+use crate::api::ops;
+use crate::client::ca::next_page;
+use crate::client::transport::required;
+use crate::client::{Client, ClientError};
+
+impl Client {
+    /// **Issue End Cert** (§2.11) — `POST /api/v1/ca/{caTag}/cert`. Not idempotent:
+    /// retried only when the request provably never reached the server (a repeat would
+    /// issue a second certificate). The returned private key is available only here.
+    pub async fn issue_end_cert(
+        &self,
+        ca_tag: &CaTag,
+        req: &IssueEndCertRequest,
+    ) -> Result<IssueEndCertData, ClientError> {
+        let op = &ops::ISSUE_END_CERT;
+        let body = Self::json_body(op, req)?;
+        required(
+            op,
+            self.send(op, &[("caTag", ca_tag.as_str())], &[], Some(body))
+                .await?,
+        )
+    }
+
+    /// **Sign End Csr** (§2.12) — `POST /api/v1/ca/{caTag}/cert/sign[?period=..]`. Not
+    /// idempotent: retried only when the request provably never reached the server.
+    pub async fn sign_end_csr(
+        &self,
+        ca_tag: &CaTag,
+        query: &SignEndCsrQuery,
+        req: &SignEndCsrRequest,
+    ) -> Result<SignCsrData, ClientError> {
+        let op = &ops::SIGN_END_CSR;
+        let body = Self::json_body(op, req)?;
+        required(
+            op,
+            self.send(
+                op,
+                &[("caTag", ca_tag.as_str())],
+                &query.to_pairs(),
+                Some(body),
+            )
+            .await?,
+        )
+    }
+
+    /// **Get End Cert List** (§2.13) — `GET /api/v1/ca/{caTag}/cert?pageNo=..`. Idempotent.
+    /// Returns one page; see [`Client::get_end_cert_list_all`]. `data: null` reads as an
+    /// empty page.
+    pub async fn get_end_cert_list(
+        &self,
+        ca_tag: &CaTag,
+        query: &GetEndCertListQuery,
+    ) -> Result<GetEndCertListData, ClientError> {
+        let data = self
+            .send::<GetEndCertListData>(
+                &ops::GET_END_CERT_LIST,
+                &[("caTag", ca_tag.as_str())],
+                &query.to_pairs(),
+                None,
+            )
+            .await?;
+        Ok(data.unwrap_or_default())
+    }
+
+    /// Every certificate serial of a CA: walks Get End Cert List from `pageNo=1` while
+    /// `currentPageNo < totalPageNo` (stopping at an empty page), dropping duplicates.
+    pub async fn get_end_cert_list_all(
+        &self,
+        ca_tag: &CaTag,
+    ) -> Result<Vec<SerialNo>, ClientError> {
+        let mut all: Vec<SerialNo> = Vec::new();
+        let mut page = 1u32;
+        loop {
+            let data = self
+                .get_end_cert_list(ca_tag, &PageQuery::page(page))
+                .await?;
+            let more = next_page(
+                page,
+                data.current_page_no,
+                data.total_page_no,
+                data.list_certs.is_empty(),
+            );
+            for serial in data.list_certs {
+                if !all.iter().any(|s| s.canonical() == serial.canonical()) {
+                    all.push(serial);
+                }
+            }
+            match more {
+                Some(next) => page = next,
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// **Get End Cert** (§2.14) — `GET /api/v1/ca/{caTag}/cert/{serialNo}` (the serial's
+    /// colons unescaped). Idempotent.
+    pub async fn get_end_cert(
+        &self,
+        ca_tag: &CaTag,
+        serial_no: &SerialNo,
+    ) -> Result<GetEndCertData, ClientError> {
+        let op = &ops::GET_END_CERT;
+        required(
+            op,
+            self.send(
+                op,
+                &[("caTag", ca_tag.as_str()), ("serialNo", serial_no.as_str())],
+                &[],
+                None,
+            )
+            .await?,
+        )
+    }
+
+    /// **Revoke End Cert** (§2.15) — `POST /api/v1/ca/{caTag}/cert/{serialNo}/revoke`, no
+    /// body. Not idempotent by the operation table: retried only when the request provably
+    /// never reached the server.
+    pub async fn revoke_end_cert(
+        &self,
+        ca_tag: &CaTag,
+        serial_no: &SerialNo,
+    ) -> Result<(), ClientError> {
+        self.send::<NoData>(
+            &ops::REVOKE_END_CERT,
+            &[("caTag", ca_tag.as_str()), ("serialNo", serial_no.as_str())],
+            &[],
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}
