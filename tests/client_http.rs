@@ -10,7 +10,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use client_support::{ACCESS_KEY, Recorded, Reply, SECRET_KEY, TestServer, test_builder};
+use client_support::{
+    ACCESS_KEY, Recorded, Reply, RetryDelays, SECRET_KEY, TestServer, test_builder,
+};
 use pca::api::ErrorCode;
 use pca::api::model::{
     ActivateSubCaRequest, AddCaUserRequest, CaStatus, CaTag, CaType, CreateCaQuery,
@@ -495,6 +497,8 @@ async fn throttled_429_is_retried_with_growing_delays_even_for_posts() {
         Reply::ok(canned("Issue End Cert")),
     ])
     .await;
+    let delays = RetryDelays::default();
+    let _guard = delays.install();
     let base = Duration::from_millis(8);
     let c = server
         .client()
@@ -507,12 +511,14 @@ async fn throttled_429_is_retried_with_growing_delays_even_for_posts() {
         .expect("fourth attempt succeeds");
     let got = server.requests();
     assert_eq!(got.len(), 4, "three 429s, then success");
+    // The client chose growing delays ...
+    assert_eq!(delays.ms(), [8, 16, 32]);
+    // ... and really waited them between the attempts the server saw.
     let gaps: Vec<Duration> = got.windows(2).map(|w| w[1].at - w[0].at).collect();
     for (i, gap) in gaps.iter().enumerate() {
         let floor = base * (1 << i);
         assert!(*gap >= floor, "gap {i} = {gap:?} < backoff {floor:?}");
     }
-    assert!(gaps[2] > gaps[0], "delays grow: {gaps:?}");
     for r in &got {
         assert_eq!(r.json()["x509Parameters"]["commonName"], "svc");
     }
@@ -534,7 +540,14 @@ async fn unavailable_503_is_retried_for_gets_puts_and_posts() {
         }
     })
     .await;
-    let c = server.client().build().expect("client");
+    let delays = RetryDelays::default();
+    let _guard = delays.install();
+    let c = server
+        .client()
+        .backoff(Duration::from_millis(2), Duration::from_secs(1))
+        .jitter(false)
+        .build()
+        .expect("client");
     c.get_ca(&tag()).await.expect("GET");
     c.update_crl_config(&tag(), &UpdateCrlConfigRequest { expiry: "4".into() })
         .await
@@ -553,6 +566,32 @@ async fn unavailable_503_is_retried_for_gets_puts_and_posts() {
     assert_eq!(m.get("Get CA"), Some(&3));
     assert_eq!(m.get("Update CRL Config"), Some(&3));
     assert_eq!(m.get("Sign End Csr"), Some(&3));
+    assert_eq!(
+        delays.ms(),
+        [2, 4, 2, 4, 2, 4],
+        "growing delays per operation"
+    );
+}
+
+#[tokio::test]
+async fn full_jitter_stays_under_the_exponential_ceiling() {
+    let server = TestServer::start(|_| Reply::error(503, "FAIL_CORE", "down")).await;
+    let delays = RetryDelays::default();
+    let _guard = delays.install();
+    let c = server
+        .client()
+        .backoff(Duration::from_millis(4), Duration::from_millis(20))
+        .max_retries(5)
+        .build()
+        .expect("client");
+    assert!(c.retry_policy().jitter, "jitter is the default");
+    c.get_ca(&tag()).await.expect_err("always 503");
+    let ms = delays.ms();
+    assert_eq!(ms.len(), 5);
+    for (i, (d, ceiling)) in ms.iter().zip([4, 8, 16, 20, 20]).enumerate() {
+        assert!(*d <= ceiling, "retry {i}: {d} ms > ceiling {ceiling} ms");
+    }
+    assert_eq!(server.requests().len(), 6);
 }
 
 #[tokio::test]

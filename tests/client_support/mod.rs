@@ -373,3 +373,43 @@ pub fn test_builder(url: &str) -> ClientBuilder {
         .connect_timeout(Duration::from_secs(5))
         .request_timeout(Duration::from_secs(10))
 }
+
+/// Records the delays (in ms) of the client's "retrying" events while installed as the
+/// thread's tracing subscriber (`#[tokio::test]` runs everything on the test's thread).
+#[derive(Clone, Default)]
+pub struct RetryDelays(Arc<Mutex<Vec<u64>>>);
+
+impl RetryDelays {
+    /// Installs a subscriber that records into `self`; keep the guard alive.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        use tracing_subscriber::layer::SubscriberExt;
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(self.clone()))
+    }
+
+    /// The delays recorded so far, in order.
+    pub fn ms(&self) -> Vec<u64> {
+        lock(&self.0).clone()
+    }
+}
+
+struct DelayField(Option<u64>);
+
+impl tracing::field::Visit for DelayField {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == "delay_ms" {
+            self.0 = Some(value);
+        }
+    }
+
+    fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RetryDelays {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut f = DelayField(None);
+        event.record(&mut f);
+        if let Some(ms) = f.0 {
+            lock(&self.0).push(ms);
+        }
+    }
+}
