@@ -51,7 +51,14 @@ pub struct PcaData {
     pub settings: Result<Settings, String>,
     /// The signed API client built from the settings, or why there is none.
     pub client: Result<Client, String>,
+    /// Revoked serials per CA tag, read from each CA's CRL at most once per provider process.
+    pub revoked_cache: RevokedCache,
 }
+
+/// Revoked serial numbers (lower-case colon hex) per CA tag.
+pub type RevokedCache = Arc<
+    tokio::sync::Mutex<std::collections::HashMap<String, Arc<std::collections::HashSet<String>>>>,
+>;
 
 /// Fully resolved connection settings.
 #[derive(Debug, Clone)]
@@ -160,6 +167,7 @@ impl Provider for PcaProvider {
             return Some(PcaData {
                 settings: Err(why.clone()),
                 client: Err(why),
+                revoked_cache: RevokedCache::default(),
             });
         }
         match resolve(&config, &ProcessEnv) {
@@ -174,6 +182,7 @@ impl Provider for PcaProvider {
                 Some(PcaData {
                     settings: Ok(s),
                     client,
+                    revoked_cache: RevokedCache::default(),
                 })
             }
             Err((path, msg)) => {

@@ -340,6 +340,70 @@ pub fn days_between(from_ms: i64, to_ms: i64) -> i64 {
     (to_ms - from_ms + 43_200_000).div_euclid(86_400_000)
 }
 
+/// The revoked serials of a CA (lower-case colon hex), from its CRL, fetched at most once
+/// per CA and provider process.
+pub async fn revoked_serials(
+    data: &PcaData,
+    client: &Client,
+    ca_tag: &str,
+) -> Result<std::sync::Arc<std::collections::HashSet<String>>, ClientError> {
+    let mut cache = data.revoked_cache.lock().await;
+    if let Some(set) = cache.get(ca_tag) {
+        return Ok(set.clone());
+    }
+    let crl = client
+        .get_ca_crl(&crate::api::model::CaTag::from(ca_tag))
+        .await?;
+    let set = std::sync::Arc::new(crl_serials(&crl));
+    cache.insert(ca_tag.to_owned(), set.clone());
+    Ok(set)
+}
+
+/// The serial numbers a PEM CRL lists, as lower-case colon hex.
+pub fn crl_serials(crl_pem: &str) -> std::collections::HashSet<String> {
+    use x509_parser::prelude::FromDer as _;
+    let der = pem_content(crl_pem)
+        .into_iter()
+        .find(|(l, _)| l == "X509 CRL")
+        .and_then(|(_, b)| base64_decode(&b));
+    let Some(der) = der else {
+        return Default::default();
+    };
+    let Ok((_, crl)) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der)
+    else {
+        return Default::default();
+    };
+    crl.iter_revoked_certificates()
+        .map(|r| colon_hex(r.raw_serial()))
+        .collect()
+}
+
+/// Bytes as lower-case colon hex, without leading zero octets (the API's serial form).
+pub fn colon_hex(bytes: &[u8]) -> String {
+    let start = bytes
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(bytes.len().saturating_sub(1));
+    bytes[start..]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// A serial number in the canonical form of [`colon_hex`] (for comparisons).
+pub fn canonical_serial(s: &str) -> String {
+    let hex: String = s
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+        .collect();
+    colon_hex(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 pub mod ca;
 pub mod common;
+pub mod end_cert;
 
 use crate::framework::resource::DynResource;
 use crate::provider::PcaData;
@@ -11,5 +12,8 @@ use std::sync::Arc;
 
 /// Every resource type of the provider.
 pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
-    vec![Arc::new(ca::CaResource)]
+    vec![
+        Arc::new(ca::CaResource),
+        Arc::new(end_cert::EndCertResource),
+    ]
 }

@@ -3,5 +3,6 @@
 //! Not every test crate uses every helper.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod emulator;
 pub mod plugin;
 pub mod terraform;

@@ -1,0 +1,604 @@
+//! `pca_end_cert`: an end-entity certificate, issued by a CA either with a key the CA
+//! generates (Issue End Cert; the private key is returned once and kept in state, sensitive)
+//! or from the user's CSR (Sign End Csr; the key never leaves the user).
+//!
+//! Certificates are immutable: every input except `revoke_on_destroy` and
+//! `early_renewal_hours` forces a new certificate. Refresh reads the certificate and the CA's
+//! CRL (once per CA per provider process): a certificate revoked outside Terraform gets
+//! `revoked = true` and the next plan replaces it; so does one within `early_renewal_hours` of
+//! its end (`ready_for_renewal`). Destroy revokes the certificate unless
+//! `revoke_on_destroy = false`, which only forgets it. Import by `<ca_tag>/<serial_number>`.
+
+use super::ca::KEY_TYPES;
+use super::common::{
+    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, days_between,
+    ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
+    validity_days_attribute,
+};
+use crate::api::model::{
+    CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery, SignEndCsrRequest,
+    X509EndCertParameters,
+};
+use crate::framework::Type;
+use crate::framework::diag::Diagnostics;
+use crate::framework::path::AttrPath;
+use crate::framework::resource::{Ctx, PlanRequest, Resource};
+use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::typed::Val;
+use crate::framework::validate;
+use crate::provider::PcaData;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// The full type name.
+pub const TYPE_NAME: &str = "pca_end_cert";
+
+/// The `pca_end_cert` resource.
+pub struct EndCertResource;
+
+/// The state and configuration of a `pca_end_cert`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndCertModel {
+    /// `id` (= `<ca_tag>/<serial_number>`)
+    pub id: Val<String>,
+    /// `ca_tag`
+    pub ca_tag: Val<String>,
+    /// `csr_pem`
+    pub csr_pem: Val<String>,
+    /// `key_type`
+    pub key_type: Val<String>,
+    /// `subject`
+    pub subject: Val<EndSubjectFlat>,
+    /// `alt_names`
+    pub alt_names: Val<Vec<String>>,
+    /// `ip_addresses`
+    pub ip_addresses: Val<Vec<String>>,
+    /// `validity_days`
+    pub validity_days: Val<i64>,
+    /// `revoke_on_destroy`
+    pub revoke_on_destroy: Val<bool>,
+    /// `early_renewal_hours`
+    pub early_renewal_hours: Val<i64>,
+    /// `serial_number`
+    pub serial_number: Val<String>,
+    /// `certificate_pem`
+    pub certificate_pem: Val<String>,
+    /// `private_key_pem`
+    pub private_key_pem: Val<String>,
+    /// `issuer_pem`
+    pub issuer_pem: Val<String>,
+    /// `chain_pem`
+    pub chain_pem: Val<String>,
+    /// `not_before`
+    pub not_before: Val<String>,
+    /// `not_after`
+    pub not_after: Val<String>,
+    /// `ready_for_renewal`
+    pub ready_for_renewal: Val<bool>,
+    /// `revoked`
+    pub revoked: Val<bool>,
+}
+
+/// The `subject` object of an end certificate, attribute by attribute (flattening does not
+/// mix with unknown values, so the fields are spelled out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndSubjectFlat {
+    /// `common_name`
+    pub common_name: Val<String>,
+    /// `country`
+    pub country: Val<String>,
+    /// `state_province`
+    pub state_province: Val<String>,
+    /// `locality`
+    pub locality: Val<String>,
+    /// `organization`
+    pub organization: Val<String>,
+    /// `organizational_unit`
+    pub organizational_unit: Val<String>,
+    /// `street_address`
+    pub street_address: Val<String>,
+}
+
+impl From<Subject> for EndSubjectFlat {
+    fn from(s: Subject) -> Self {
+        EndSubjectFlat {
+            common_name: s.common_name,
+            country: s.country,
+            state_province: s.state_province,
+            locality: s.locality,
+            organization: s.organization,
+            organizational_unit: s.organizational_unit,
+            street_address: Val::Null,
+        }
+    }
+}
+
+fn computed(name: &str, description: &str) -> Attribute {
+    Attribute::string(name)
+        .computed()
+        .use_state_for_unknown()
+        .description(description)
+}
+
+/// The default key type when the CA generates the key.
+pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
+
+#[async_trait]
+impl Resource for EndCertResource {
+    type Model = EndCertModel;
+    type Data = PcaData;
+
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let mut subject = subject_attributes();
+        subject.push(
+            Attribute::string("street_address")
+                .optional()
+                .validate(validate::length_between(0, 128))
+                .description("Street address, up to 128 characters."),
+        );
+        Schema::new(
+            "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.",
+        )
+        .attr(computed("id", "`<ca_tag>/<serial_number>`."))
+        .attr(
+            Attribute::string("ca_tag")
+                .required()
+                .requires_replace()
+                .description("The issuing CA's `ca_tag`. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::string("csr_pem")
+                .optional()
+                .requires_replace()
+                .description("A PKCS#10 CSR (PEM) for the CA to sign. Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content, not formatting."),
+        )
+        .attr(
+            Attribute::string("key_type")
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::one_of(&KEY_TYPES))
+                .description("When the CA generates the key: `RSA2048` (default), `RSA4096`, `EC256` or `EC521`. With `csr_pem`, the CSR's key type (computed)."),
+        )
+        .attr(
+            Attribute::nested("subject", Nesting::Single, subject)
+                .optional()
+                .requires_replace()
+                .description("The certificate's subject; required unless `csr_pem` is set. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::list("alt_names", Type::String)
+                .optional()
+                .requires_replace()
+                .validate(alt_name_validator())
+                .description("Subject alternative names: DNS names (wildcards allowed) and e-mail addresses."),
+        )
+        .attr(
+            Attribute::list("ip_addresses", Type::String)
+                .optional()
+                .requires_replace()
+                .validate(ip_validator())
+                .description("Subject alternative names: IPv4 and IPv6 addresses."),
+        )
+        .attr(validity_days_attribute("certificate"))
+        .attr(
+            Attribute::bool("revoke_on_destroy")
+                .default(true)
+                .description("Whether destroy revokes the certificate (the CRL and OCSP then list it as revoked). When false, destroy only removes it from state."),
+        )
+        .attr(
+            Attribute::number("early_renewal_hours")
+                .default(0)
+                .validate(validate::int_between(0, 87_600))
+                .description("Replace the certificate once it is within this many hours of `not_after`. 0 replaces it only once expired."),
+        )
+        .attr(computed("serial_number", "The certificate's serial number, colon-separated hex."))
+        .attr(computed("certificate_pem", "The certificate, PEM."))
+        .attr(
+            Attribute::string("private_key_pem")
+                .computed()
+                .sensitive()
+                .use_state_for_unknown()
+                .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
+        )
+        .attr(computed("issuer_pem", "The issuing CA's certificate, PEM."))
+        .attr(computed("chain_pem", "The chain from the issuing CA up to the root, PEM."))
+        .attr(computed("not_before", "Start of validity, RFC 3339."))
+        .attr(computed("not_after", "End of validity, RFC 3339."))
+        .attr(
+            Attribute::bool("ready_for_renewal")
+                .computed()
+                .description("True once the certificate is within `early_renewal_hours` of its end (or expired): the next plan replaces it."),
+        )
+        .attr(
+            Attribute::bool("revoked")
+                .computed()
+                .description("True when the CA's CRL lists the certificate (revoked outside Terraform): the next plan replaces it."),
+        )
+    }
+
+    fn validate(&self, c: &EndCertModel, diags: &mut Diagnostics) {
+        if !c.csr_pem.is_null() {
+            for (name, set) in [
+                ("key_type", !c.key_type.is_null()),
+                ("subject", !c.subject.is_null()),
+                ("alt_names", !c.alt_names.is_null()),
+                ("ip_addresses", !c.ip_addresses.is_null()),
+            ] {
+                if set {
+                    diags.error_at(
+                        AttrPath::root(name),
+                        "Conflicting Attributes",
+                        format!("{name} cannot be set together with csr_pem: a CSR brings its own key, subject and names."),
+                    );
+                }
+            }
+            if let Some(csr) = c.csr_pem.known()
+                && !csr.contains("-----BEGIN CERTIFICATE REQUEST-----")
+                && !csr.contains("-----BEGIN NEW CERTIFICATE REQUEST-----")
+            {
+                diags.error_at(AttrPath::root("csr_pem"), "Invalid CSR", "csr_pem must be a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).");
+            }
+        } else if c.subject.is_null() {
+            diags.error_at(
+                AttrPath::root("subject"),
+                "Missing Subject",
+                "subject is required unless csr_pem is set (the CA needs a subject for the key it generates).",
+            );
+        }
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<PcaData>,
+        req: PlanRequest<'_, EndCertModel>,
+        planned: &mut EndCertModel,
+        replace: &mut Vec<AttrPath>,
+        _diags: &mut Diagnostics,
+    ) {
+        match req.prior {
+            None => {
+                // The CA-generated key: the default key type is known at plan time.
+                if req.config.csr_pem.is_null() && req.config.key_type.is_null() {
+                    planned.key_type = Val::Known(DEFAULT_KEY_TYPE.to_owned());
+                }
+            }
+            Some(prior) => {
+                if prior.revoked.known() == Some(&true) {
+                    planned.revoked = Val::Unknown;
+                    replace.push(AttrPath::root("revoked"));
+                }
+                if renewal_due(
+                    prior.not_after.known(),
+                    planned.early_renewal_hours.known().copied().unwrap_or(0),
+                ) {
+                    planned.ready_for_renewal = Val::Unknown;
+                    replace.push(AttrPath::root("ready_for_renewal"));
+                }
+                // A CSR that differs only in formatting is the same CSR.
+                if let (Some(p), Some(n)) = (prior.csr_pem.known(), planned.csr_pem.known())
+                    && super::common::pem_eq(p, n)
+                {
+                    planned.csr_pem = prior.csr_pem.clone();
+                }
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<PcaData>,
+        plan: EndCertModel,
+        diags: &mut Diagnostics,
+    ) -> Option<EndCertModel> {
+        let client = client(ctx, diags)?;
+        let tag = CaTag::from(plan.ca_tag.known().cloned().unwrap_or_default());
+        let period = plan.validity_days.known().map_or(Period::Max, |d| {
+            Period::Days(u32::try_from(*d).unwrap_or(0))
+        });
+        let mut s = plan.clone();
+        if let Some(csr) = plan.csr_pem.known() {
+            let query = SignEndCsrQuery {
+                period: Some(period.clone()),
+            };
+            let req = SignEndCsrRequest {
+                csr_pem: csr.clone(),
+                period: Some(period),
+                ..SignEndCsrRequest::default()
+            };
+            let out = match client.sign_end_csr(&tag, &query, &req).await {
+                Ok(o) => o,
+                Err(e) => {
+                    api_error(diags, "Unable to Sign the CSR", &e);
+                    return None;
+                }
+            };
+            s.serial_number = out
+                .serial_no
+                .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
+            s.certificate_pem = out.certificate.map_or(Val::Null, Val::Known);
+            s.issuer_pem = out.issuer.map_or(Val::Null, Val::Known);
+            s.chain_pem = out
+                .ca_chain
+                .map_or(Val::Null, |c| Val::Known(c.concatenated()));
+            s.private_key_pem = Val::Null;
+        } else {
+            let req = IssueEndCertRequest {
+                key_type: Some(KeyType::from_wire(
+                    plan.key_type
+                        .known()
+                        .map_or(DEFAULT_KEY_TYPE, String::as_str),
+                )),
+                period: Some(period),
+                x509_parameters: to_parameters(&plan),
+            };
+            let out = match client.issue_end_cert(&tag, &req).await {
+                Ok(o) => o,
+                Err(e) => {
+                    api_error(diags, "Unable to Issue Certificate", &e);
+                    return None;
+                }
+            };
+            s.serial_number = out
+                .serial_no
+                .clone()
+                .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
+            s.certificate_pem = out.certificate.clone().map_or(Val::Null, Val::Known);
+            s.private_key_pem = out.private_key.clone().map_or(Val::Null, Val::Known);
+            s.issuer_pem = out.issuer.clone().map_or(Val::Null, Val::Known);
+            s.chain_pem = out
+                .ca_chain
+                .map_or(Val::Null, |c| Val::Known(c.concatenated()));
+        }
+        let Some(serial) = s.serial_number.known().cloned() else {
+            diags.error(
+                "Unable to Issue Certificate",
+                "The API answered without a serial number.",
+            );
+            return None;
+        };
+        s.id = Val::Known(format!("{}/{serial}", tag.as_str()));
+        s.revoked = Val::Known(false);
+        Some(finish(s))
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<PcaData>,
+        state: EndCertModel,
+        diags: &mut Diagnostics,
+    ) -> Option<EndCertModel> {
+        let data = ctx.data(diags)?;
+        let client = client(ctx, diags)?;
+        let tag = state.ca_tag.known().cloned().unwrap_or_default();
+        let serial = state.serial_number.known().cloned().unwrap_or_default();
+        let cert = match client
+            .get_end_cert(&CaTag::from(tag.as_str()), &SerialNo::from(serial.as_str()))
+            .await
+        {
+            Ok(c) => c,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read Certificate", &e);
+                return Some(state);
+            }
+        };
+        let mut s = state;
+        let imported = s.certificate_pem.is_null();
+        s.certificate_pem = keep_pem(&s.certificate_pem, cert.cert_pem.clone());
+        if let Some(chain) = cert.ca_chain {
+            let blocks = chain.pem_blocks();
+            if s.issuer_pem.is_null() {
+                s.issuer_pem = blocks.first().cloned().map_or(Val::Null, Val::Known);
+            }
+            s.chain_pem = keep_pem(&s.chain_pem, Some(blocks.join("\n")));
+        }
+        if imported && let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
+            s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
+            s.subject = Val::Known(EndSubjectFlat::from(sum.subject.clone()));
+            s.alt_names = if sum.alt_names.is_empty() {
+                Val::Null
+            } else {
+                Val::Known(sum.alt_names)
+            };
+            s.ip_addresses = if sum.ip_addresses.is_empty() {
+                Val::Null
+            } else {
+                Val::Known(sum.ip_addresses)
+            };
+        }
+        match revoked_serials(data, client, &tag).await {
+            Ok(set) => s.revoked = Val::Known(set.contains(&canonical_serial(&serial))),
+            Err(e) => api_error(diags, "Unable to Read the CA's CRL", &e),
+        }
+        Some(finish(s))
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx<PcaData>,
+        prior: EndCertModel,
+        plan: EndCertModel,
+        _diags: &mut Diagnostics,
+    ) -> Option<EndCertModel> {
+        // Only revoke_on_destroy and early_renewal_hours change in place: nothing to send.
+        let mut s = prior;
+        s.revoke_on_destroy = plan.revoke_on_destroy;
+        s.early_renewal_hours = plan.early_renewal_hours;
+        Some(finish(s))
+    }
+
+    async fn delete(&self, ctx: &Ctx<PcaData>, state: EndCertModel, diags: &mut Diagnostics) {
+        if state.revoke_on_destroy.known() == Some(&false) {
+            return;
+        }
+        let Some(client) = client(ctx, diags) else {
+            return;
+        };
+        let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
+        let serial = SerialNo::from(state.serial_number.known().cloned().unwrap_or_default());
+        match client.revoke_end_cert(&tag, &serial).await {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => api_error(diags, "Unable to Revoke Certificate", &e),
+        }
+    }
+
+    async fn import(
+        &self,
+        _ctx: &Ctx<PcaData>,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<EndCertModel> {
+        let Some((tag, serial)) = id
+            .trim()
+            .split_once('/')
+            .filter(|(t, s)| !t.is_empty() && !s.is_empty())
+        else {
+            diags.error(
+                "Invalid Import ID",
+                format!("Import a pca_end_cert as <ca_tag>/<serial_number>, for example 1a2b3c4d-5e6f7a8b/3a:1f:...; got {id:?}."),
+            );
+            return None;
+        };
+        let serial = canonical_serial(serial);
+        Some(EndCertModel {
+            id: Val::Known(format!("{tag}/{serial}")),
+            ca_tag: Val::Known(tag.to_owned()),
+            serial_number: Val::Known(serial),
+            revoke_on_destroy: Val::Known(true),
+            early_renewal_hours: Val::Known(0),
+            ..EndCertModel::default()
+        })
+    }
+}
+
+/// The end certificate parameters of a plan.
+fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
+    let subject = plan.subject.known().cloned().unwrap_or_default();
+    let text = |v: &Val<String>| v.known().cloned();
+    X509EndCertParameters {
+        common_name: subject.common_name.known().cloned().unwrap_or_default(),
+        alt_name: join_list(&plan.alt_names),
+        ip: join_list(&plan.ip_addresses),
+        organization: text(&subject.organization),
+        organization_unit: text(&subject.organizational_unit),
+        locality: text(&subject.locality),
+        state_province: text(&subject.state_province),
+        street_address: text(&subject.street_address),
+        country: text(&subject.country),
+        ..X509EndCertParameters::default()
+    }
+}
+
+/// True when `now` is within `hours` of `not_after` (or past it).
+fn renewal_due(not_after: Option<&String>, hours: i64) -> bool {
+    let Some(end) = not_after.and_then(|t| parse_rfc3339(t)) else {
+        return false;
+    };
+    now_ms() >= end.saturating_sub(hours.saturating_mul(3_600_000))
+}
+
+/// Parses the `YYYY-MM-DDTHH:MM:SSZ` timestamps this provider writes.
+fn parse_rfc3339(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<i64>().ok());
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000)
+}
+
+/// Fills what the certificate itself says (validity, key type) and the renewal flag, and
+/// turns anything still unknown into null.
+fn finish(mut s: EndCertModel) -> EndCertModel {
+    if let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
+        s.not_before = Val::Known(rfc3339(sum.not_before_ms));
+        s.not_after = Val::Known(rfc3339(sum.not_after_ms));
+        if !s.key_type.is_known() {
+            s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
+        }
+        if !s.validity_days.is_known() {
+            s.validity_days = Val::Known(days_between(sum.not_before_ms, sum.not_after_ms));
+        }
+    }
+    s.ready_for_renewal = Val::Known(renewal_due(
+        s.not_after.known(),
+        s.early_renewal_hours.known().copied().unwrap_or(0),
+    ));
+    fn f<T>(v: &mut Val<T>) {
+        if v.is_unknown() {
+            *v = Val::Null;
+        }
+    }
+    f(&mut s.id);
+    f(&mut s.key_type);
+    f(&mut s.validity_days);
+    f(&mut s.serial_number);
+    f(&mut s.certificate_pem);
+    f(&mut s.private_key_pem);
+    f(&mut s.issuer_pem);
+    f(&mut s.chain_pem);
+    f(&mut s.not_before);
+    f(&mut s.not_after);
+    if s.revoked.is_unknown() {
+        s.revoked = Val::Known(false);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_round_trip() {
+        for ms in [0_i64, 1_721_105_212_000, 951_782_400_000, 4_102_444_800_000] {
+            assert_eq!(parse_rfc3339(&rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(parse_rfc3339("nope"), None);
+    }
+
+    #[test]
+    fn renewal_window() {
+        let soon = rfc3339(now_ms() + 2 * 3_600_000);
+        assert!(renewal_due(Some(&soon), 3));
+        assert!(!renewal_due(Some(&soon), 1));
+        assert!(renewal_due(Some(&rfc3339(now_ms() - 1000)), 0));
+    }
+
+    #[test]
+    fn csr_conflicts_and_missing_subject_name_the_attribute() {
+        let mut d = Diagnostics::new();
+        let m = EndCertModel {
+            csr_pem: Val::Known(
+                "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----".into(),
+            ),
+            key_type: Val::Known("EC256".into()),
+            ..EndCertModel::default()
+        };
+        EndCertResource.validate(&m, &mut d);
+        assert_eq!(
+            d.iter().next().and_then(|x| x.path.clone()),
+            Some(AttrPath::root("key_type"))
+        );
+        let mut d = Diagnostics::new();
+        EndCertResource.validate(&EndCertModel::default(), &mut d);
+        assert_eq!(
+            d.iter().next().and_then(|x| x.path.clone()),
+            Some(AttrPath::root("subject"))
+        );
+    }
+}
