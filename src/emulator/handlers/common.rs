@@ -30,8 +30,6 @@ pub(crate) const PENDING: &str = "PENDING";
 pub(crate) const DEACTIVATED: &str = "DEACTIVATED";
 /// `DESTROYING`.
 pub(crate) const DESTROYING: &str = "DESTROYING";
-/// `PRIVATE_ROOT`.
-pub(crate) const PRIVATE_ROOT: &str = "PRIVATE_ROOT";
 /// `PRIVATE_SUB`.
 pub(crate) const PRIVATE_SUB: &str = "PRIVATE_SUB";
 
