@@ -74,10 +74,14 @@ impl Call {
     /// members get their `EMPTY_*` code; anything that is not a JSON object of the right
     /// shape (malformed JSON, wrong member types, invalid UTF-8) is `400 INVALID_REQUEST`.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, EmuError> {
-        let bytes: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &self.body
+        let bytes: &[u8] = match self.body.iter().find(|b| !b.is_ascii_whitespace()) {
+            None => b"{}",
+            Some(b'{') => &self.body,
+            Some(_) => {
+                return Err(EmuError::invalid_request(
+                    "the request body must be a JSON object",
+                ));
+            }
         };
         serde_json::from_slice(bytes)
             .map_err(|e| EmuError::invalid_request(format!("malformed request body: {e}")))
