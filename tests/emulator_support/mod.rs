@@ -217,9 +217,14 @@ impl Api {
 
     /// Creates a root CA (EC256, `MAX`); returns the CA record.
     pub async fn create_root(&self, alias: &str) -> Value {
+        self.create_root_period(alias, "MAX").await
+    }
+
+    /// Creates a root CA (EC256) valid for `period`; returns the CA record.
+    pub async fn create_root_period(&self, alias: &str, period: &str) -> Value {
         self.post(
             "/api/v1/ca?caType=PRIVATE_ROOT",
-            json!({"alias": alias, "keyType": "EC256", "period": "MAX",
+            json!({"alias": alias, "keyType": "EC256", "period": period,
                    "x509Parameters": {"commonName": format!("{alias} Root CA"), "country": "KR",
                                       "organization": "Test Org"}}),
         )
@@ -398,4 +403,57 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
+}
+
+/// What a test wants to know about a CRL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrlFacts {
+    /// Revoked serials, lower-case colon hex.
+    pub serials: Vec<String>,
+    /// `thisUpdate`, epoch seconds.
+    pub this_update: i64,
+    /// `nextUpdate`, epoch seconds.
+    pub next_update: Option<i64>,
+    /// `cRLNumber`.
+    pub number: Option<String>,
+}
+
+/// Parses a PEM CRL.
+pub fn crl_facts(pem: &str) -> CrlFacts {
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).expect("CRL PEM");
+    let (_, crl) = x509_parser::parse_x509_crl(&pem.contents).expect("CRL DER");
+    CrlFacts {
+        serials: crl
+            .iter_revoked_certificates()
+            .map(|r| r.raw_serial_as_string().to_lowercase())
+            .collect(),
+        this_update: crl.last_update().timestamp(),
+        next_update: crl.next_update().map(|t| t.timestamp()),
+        number: crl.crl_number().map(ToString::to_string),
+    }
+}
+
+/// A snapshot of everything the API shows (CAs, certificates, users, CRL configs and CRLs),
+/// to prove that a refused request changed nothing.
+pub async fn snapshot(api: &Api) -> Value {
+    let list = api.get("/api/v1/ca?pageNo=1").await.ok();
+    let mut out = vec![list.clone()];
+    for record in list["caInfoList"].as_array().cloned().unwrap_or_default() {
+        let tag = tag_of(&record);
+        for suffix in ["", "/cert", "/users", "/crl/config", "/crl"] {
+            let r = api.get(&format!("/api/v1/ca/{tag}{suffix}")).await;
+            out.push(json!({"path": suffix, "status": r.status, "body": r.json()}));
+        }
+    }
+    Value::Array(out)
+}
+
+/// An EC P-256 CSR (PEM) for `cn` with DNS SANs.
+pub fn make_csr(cn: &str, sans: &[&str]) -> String {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params =
+        rcgen::CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+            .unwrap();
+    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    params.serialize_request(&key).unwrap().pem().unwrap()
 }

@@ -83,8 +83,24 @@ impl Call {
                 ));
             }
         };
-        serde_json::from_slice(bytes)
+        let mut value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| EmuError::invalid_request(format!("malformed request body: {e}")))?;
+        drop_nulls(&mut value);
+        serde_json::from_value(value)
             .map_err(|e| EmuError::invalid_request(format!("malformed request body: {e}")))
+    }
+}
+
+/// Removes `null` members from every object: an explicit `null` reads as an absent member
+/// (so `"alias": null` is `alias is missing.`, not a type error).
+fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
 }
 
@@ -259,6 +275,7 @@ mod tests {
         assert_eq!(call("").json::<T>().unwrap().a, "");
         assert_eq!(call(" \n").json::<T>().unwrap().a, "");
         assert_eq!(call(r#"{"a":"x"}"#).json::<T>().unwrap().a, "x");
+        assert_eq!(call(r#"{"a":null}"#).json::<T>().unwrap().a, "");
         for bad in ["{", "null", "[]", r#"{"a":5}"#, "\u{0}"] {
             let e = call(bad).json::<T>().unwrap_err();
             assert_eq!(e.code(), Some(ErrorCode::InvalidRequest), "{bad}");
