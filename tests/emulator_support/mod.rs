@@ -319,25 +319,35 @@ pub struct EmuProcess {
     pub child: Child,
     pub base: String,
     pub stderr_path: std::path::PathBuf,
+    stdout: Option<BufReader<std::process::ChildStdout>>,
 }
 
 impl EmuProcess {
     /// Spawns `pca-emulator --listen 127.0.0.1:0 ARGS` and waits for its ready line.
     pub fn spawn(args: &[&str], log_dir: &Path) -> EmuProcess {
-        let stderr_path = log_dir.join(format!("emulator-{}.log", now_ms()));
+        EmuProcess::spawn_env(args, &[], log_dir)
+    }
+
+    /// As [`EmuProcess::spawn`] with extra environment variables.
+    pub fn spawn_env(args: &[&str], envs: &[(&str, &str)], log_dir: &Path) -> EmuProcess {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let stderr_path = log_dir.join(format!("emulator-{}-{n}.log", std::process::id()));
         let stderr = std::fs::File::create(&stderr_path).expect("log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_pca-emulator"))
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
+            .env_remove("PCA_EMULATOR_ACCESS_KEY")
+            .env_remove("PCA_EMULATOR_SECRET_KEY")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
             .expect("spawn pca-emulator");
         let stdout = child.stdout.take().expect("stdout");
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("ready line");
+        reader.read_line(&mut line).expect("ready line");
         let base = line
             .trim()
             .strip_prefix("pca-emulator listening on ")
@@ -352,11 +362,12 @@ impl EmuProcess {
             child,
             base,
             stderr_path,
+            stdout: Some(reader),
         }
     }
 
-    /// `kill -9`.
-    pub fn kill9(mut self) {
+    /// `kill -9`; returns what the process wrote to stdout after its ready line.
+    pub fn kill9(mut self) -> String {
         let pid = self.child.id().to_string();
         let status = Command::new("kill")
             .args(["-9", &pid])
@@ -364,6 +375,23 @@ impl EmuProcess {
             .expect("kill");
         assert!(status.success());
         let _ = self.child.wait();
+        self.rest_of_stdout()
+    }
+
+    /// SIGTERM, then wait; returns (exit success, stdout after the ready line).
+    pub fn terminate(mut self) -> (bool, String) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let ok = self.child.wait().map(|s| s.success()).unwrap_or(false);
+        (ok, self.rest_of_stdout())
+    }
+
+    fn rest_of_stdout(&mut self) -> String {
+        let mut rest = String::new();
+        if let Some(mut r) = self.stdout.take() {
+            let _ = std::io::Read::read_to_string(&mut r, &mut rest);
+        }
+        rest
     }
 
     pub fn stderr(&self) -> String {
