@@ -70,6 +70,7 @@ fn layers_import_only_what_they_may() {
     check_imports("framework", &["framework", "protocol"]);
     check_imports("client", &["client", "api"]);
     check_imports("api", &["api"]);
+    check_imports("emulator", &["emulator", "api"]);
 }
 
 #[test]

@@ -88,7 +88,10 @@ async fn every_operation_happy_path() {
     let root_pem = cert.cert_pem.unwrap();
     assert_eq!(cert.chain_pem.as_deref(), Some(root_pem.as_str()));
 
-    let sub = api.create_sub("corp-sub", Some(&root_tag), "365").await.ok();
+    let sub = api
+        .create_sub("corp-sub", Some(&root_tag), "365")
+        .await
+        .ok();
     let sub_tag = tag_of(&sub);
     assert_eq!(sub["caInfo"]["status"], "ACTIVE");
     assert_eq!(sub["caInfo"]["caType"], "PRIVATE_SUB");
@@ -108,17 +111,35 @@ async fn every_operation_happy_path() {
         serde_json::from_slice(&api.get("/api/v1/ca?pageNo=1").await.body).unwrap();
     let data = list.data.unwrap();
     assert_eq!(data.total_cnt, Some(3));
-    assert_eq!((data.current_page_no, data.total_page_no), (Some(1), Some(1)));
+    assert_eq!(
+        (data.current_page_no, data.total_page_no),
+        (Some(1), Some(1))
+    );
     let tags: Vec<String> = data
         .ca_info_list
         .iter()
-        .map(|r| r.ca_info.as_ref().unwrap().ca_tag.as_ref().unwrap().0.clone())
+        .map(|r| {
+            r.ca_info
+                .as_ref()
+                .unwrap()
+                .ca_tag
+                .as_ref()
+                .unwrap()
+                .0
+                .clone()
+        })
         .collect();
-    assert_eq!(tags, [root_tag.clone(), sub_tag.clone(), pending_tag.clone()]);
+    assert_eq!(
+        tags,
+        [root_tag.clone(), sub_tag.clone(), pending_tag.clone()]
+    );
     assert_eq!(api.get("/api/v1/ca").await.ok()["totalCnt"], 3);
 
     // §2.3 Get CA.
-    assert_eq!(api.ca(&root_tag).await.ok()["caCertInfo"]["certPem"], root_pem);
+    assert_eq!(
+        api.ca(&root_tag).await.ok()["caCertInfo"]["certPem"],
+        root_pem
+    );
 
     // §2.8 Get Sub CSR, §2.9 Sign Sub Csr (by the root), §2.10 Activate Sub CA.
     let csr_pem = api
@@ -129,7 +150,10 @@ async fn every_operation_happy_path() {
         .unwrap()
         .to_owned();
     assert!(csr_pem.starts_with("-----BEGIN CERTIFICATE REQUEST-----\n"));
-    let again = api.get(&format!("/api/v1/ca/{pending_tag}/sub/csr")).await.ok();
+    let again = api
+        .get(&format!("/api/v1/ca/{pending_tag}/sub/csr"))
+        .await
+        .ok();
     assert_eq!(again["csrPem"], csr_pem, "the CSR is stable across reads");
     let signed = api
         .post(
@@ -228,13 +252,15 @@ async fn every_operation_happy_path() {
         .ok();
     assert_eq!(got["publicKeyAlgorithm"], "RSA");
     assert_eq!(
-        got["notAfterDate"],
-        sub["caCertInfo"]["notAfterDate"],
+        got["notAfterDate"], sub["caCertInfo"]["notAfterDate"],
         "MAX is capped at the CA's validity"
     );
 
     // §2.12 Sign End Csr (subject and SANs kept; period from the query).
-    let csr = csr("csr.example.com", &["csr.example.com", "www.csr.example.com"]);
+    let csr = csr(
+        "csr.example.com",
+        &["csr.example.com", "www.csr.example.com"],
+    );
     let signed: SignEndCsrResponse = serde_json::from_slice(
         &api.post(
             &format!("/api/v1/ca/{sub_tag}/cert/sign?period=10"),
@@ -362,8 +388,11 @@ async fn every_operation_happy_path() {
     assert_eq!(listed[0]["loginId"], "subaccount-6e4c1234");
     assert!(listed[0]["mbrNo"].is_u64());
     api.delete(&format!("{users}/{id}")).await.ok();
-    assert_eq!(api.get(&users).await.ok(), json!([{
-        "loginId": "subaccount-11111111", "mbrNo": listed[1]["mbrNo"], "idNo": id2}]));
+    assert_eq!(
+        api.get(&users).await.ok(),
+        json!([{
+        "loginId": "subaccount-11111111", "mbrNo": listed[1]["mbrNo"], "idNo": id2}])
+    );
 
     // §2.4 Update CA: memo, DEACTIVATED, ACTIVE, DESTROYING; §2.5 Delete CA (cascade).
     let upd: UpdateCaResponse = serde_json::from_slice(
@@ -376,12 +405,18 @@ async fn every_operation_happy_path() {
     )
     .unwrap();
     let upd = upd.data.unwrap();
-    assert_eq!(upd.ca_info().unwrap().status.as_ref().unwrap().as_str(), "DEACTIVATED");
+    assert_eq!(
+        upd.ca_info().unwrap().status.as_ref().unwrap().as_str(),
+        "DEACTIVATED"
+    );
     assert_eq!(upd.ca_info().unwrap().memo.as_deref(), Some("paused"));
     assert!(upd.ca_cert_info().is_some());
-    api.put(&format!("/api/v1/ca/{root_tag}"), json!({"status": "ACTIVE"}))
-        .await
-        .ok();
+    api.put(
+        &format!("/api/v1/ca/{root_tag}"),
+        json!({"status": "ACTIVE"}),
+    )
+    .await
+    .ok();
     let destroying = api
         .put(
             &format!("/api/v1/ca/{root_tag}"),
@@ -408,11 +443,15 @@ async fn public_endpoints_serve_der() {
     let root = emu.api.create_root("pubroot").await;
     let tag = tag_of(&root);
     let plain = Api::with_keys(emu.base(), "nobody", "nothing");
-    let crl = plain.raw("GET", &format!("/ext/{tag}/crl"), &[], vec![]).await;
+    let crl = plain
+        .raw("GET", &format!("/ext/{tag}/crl"), &[], vec![])
+        .await;
     assert_eq!(crl.status, 200);
     assert_eq!(crl.headers["content-type"], "application/pkix-crl");
     assert_eq!(crl.body[0], 0x30);
-    let ca = plain.raw("GET", &format!("/ext/{tag}/ca"), &[], vec![]).await;
+    let ca = plain
+        .raw("GET", &format!("/ext/{tag}/ca"), &[], vec![])
+        .await;
     assert_eq!(ca.status, 200);
     assert_eq!(ca.headers["content-type"], "application/pkix-cert");
     // No responder before Create OCSP.
@@ -434,6 +473,8 @@ async fn public_endpoints_serve_der() {
     assert_eq!(ocsp.headers["content-type"], "application/ocsp-response");
     // malformedRequest(1)
     assert_eq!(&ocsp.body[..], &[0x30, 0x03, 0x0a, 0x01, 0x01]);
-    let missing = plain.raw("GET", "/ext/00000000-00000000/crl", &[], vec![]).await;
+    let missing = plain
+        .raw("GET", "/ext/00000000-00000000/crl", &[], vec![])
+        .await;
     assert_eq!(missing.status, 404);
 }

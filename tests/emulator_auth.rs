@@ -50,7 +50,12 @@ async fn bad_credentials_are_rejected_and_change_nothing() {
 
     // Unknown access key (even correctly signed with its own secret).
     let r = api
-        .raw("POST", path, &sign("POST", path, now, "UNKNOWNKEY0000000000", "x"), body("a1"))
+        .raw(
+            "POST",
+            path,
+            &sign("POST", path, now, "UNKNOWNKEY0000000000", "x"),
+            body("a1"),
+        )
         .await;
     assert_auth_failed(&r, "Invalid access key.");
     // Wrong secret: wrong signature.
@@ -120,14 +125,24 @@ async fn bad_credentials_are_rejected_and_change_nothing() {
             "Missing authentication headers.",
         );
     }
-    assert_eq!(snapshot(api).await, before, "rejected requests change nothing");
+    assert_eq!(
+        snapshot(api).await,
+        before,
+        "rejected requests change nothing"
+    );
 
     // Within the window: fine, also four minutes off; the v1 header alias works too.
     let r = api
         .raw(
             "POST",
             path,
-            &sign("POST", path, now - 240_000, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY),
+            &sign(
+                "POST",
+                path,
+                now - 240_000,
+                DEFAULT_ACCESS_KEY,
+                DEFAULT_SECRET_KEY,
+            ),
             body("ok1"),
         )
         .await;
@@ -135,7 +150,10 @@ async fn bad_credentials_are_rejected_and_change_nothing() {
     let mut h = sign("POST", path, now, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     h[2].0 = HEADER_SIGNATURE_V1_ALIAS;
     h.push(("x-ncp-apigw-api-key", "ignored".to_owned()));
-    assert_eq!(api.raw("POST", path, &h, body("ok2")).await.code(), "SUCCESS");
+    assert_eq!(
+        api.raw("POST", path, &h, body("ok2")).await.code(),
+        "SUCCESS"
+    );
     // Percent-encoded serial segments are signed as sent.
     let list = api.get("/api/v1/ca").await.ok();
     let tag = tag_of(&list["caInfoList"][0]);

@@ -57,7 +57,10 @@ async fn twenty_concurrent_issues_give_twenty_distinct_certificates() {
         t.await.unwrap();
     }
     let crl = emu.api.get(&format!("/api/v1/ca/{tag}/crl")).await.ok();
-    let revoked: HashSet<String> = crl_facts(crl.as_str().unwrap()).serials.into_iter().collect();
+    let revoked: HashSet<String> = crl_facts(crl.as_str().unwrap())
+        .serials
+        .into_iter()
+        .collect();
     let expected: HashSet<String> = serials.iter().take(10).cloned().collect();
     assert_eq!(revoked, expected);
 }

@@ -71,10 +71,7 @@ async fn build(api: &Api, base: &str, key_type: &str, prefix: &str) -> Pki {
 
 async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     // Everything comes through the API: chain, CA certificates, CRLs.
-    let chain = api
-        .get(&format!("/api/v1/ca/{}/chain", pki.sub))
-        .await
-        .ok();
+    let chain = api.get(&format!("/api/v1/ca/{}/chain", pki.sub)).await.ok();
     let chain = chain.as_str().unwrap();
     let root = api.ca(&pki.root).await.ok()["caCertInfo"]["certPem"]
         .as_str()
@@ -94,7 +91,11 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     write(
         dir,
         "crls.pem",
-        &format!("{}{}", sub_crl.as_str().unwrap(), root_crl.as_str().unwrap()),
+        &format!(
+            "{}{}",
+            sub_crl.as_str().unwrap(),
+            root_crl.as_str().unwrap()
+        ),
     );
     write(dir, "good.pem", &pki.good);
     write(dir, "revoked.pem", &pki.revoked);
@@ -108,8 +109,16 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
         openssl(
             dir,
             &[
-                "verify", "-x509_strict", flag, "-CAfile", "root.pem", "-untrusted", "sub.pem",
-                "-CRLfile", crls, leaf,
+                "verify",
+                "-x509_strict",
+                flag,
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "sub.pem",
+                "-CRLfile",
+                crls,
+                leaf,
             ],
         )
     };
@@ -126,7 +135,15 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     // The sub CA itself chains to the root and passes the root's CRL.
     let (ok, out) = openssl(
         dir,
-        &["verify", "-crl_check", "-CAfile", "root.pem", "-CRLfile", "crls.pem", "sub.pem"],
+        &[
+            "verify",
+            "-crl_check",
+            "-CAfile",
+            "root.pem",
+            "-CRLfile",
+            "crls.pem",
+            "sub.pem",
+        ],
     );
     assert!(ok, "{out}");
 
@@ -156,7 +173,15 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
         openssl(
             dir,
             &[
-                "ocsp", "-issuer", "sub.pem", "-cert", leaf, "-url", &url, "-CAfile", "chain.pem",
+                "ocsp",
+                "-issuer",
+                "sub.pem",
+                "-cert",
+                leaf,
+                "-url",
+                &url,
+                "-CAfile",
+                "chain.pem",
                 "-resp_text",
             ],
         )
@@ -174,7 +199,14 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     let (ok, out) = openssl(
         dir,
         &[
-            "ocsp", "-issuer", "sub.pem", "-serial", "0x0102030405", "-url", &url, "-CAfile",
+            "ocsp",
+            "-issuer",
+            "sub.pem",
+            "-serial",
+            "0x0102030405",
+            "-url",
+            &url,
+            "-CAfile",
             "chain.pem",
         ],
     );
@@ -183,7 +215,14 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     let (_, out) = openssl(
         dir,
         &[
-            "ocsp", "-issuer", "sub.pem", "-cert", "sub.pem", "-url", &url, "-CAfile",
+            "ocsp",
+            "-issuer",
+            "sub.pem",
+            "-cert",
+            "sub.pem",
+            "-url",
+            &url,
+            "-CAfile",
             "chain.pem",
         ],
     );
@@ -193,7 +232,13 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     let (ok, out) = openssl(
         dir,
         &[
-            "ocsp", "-issuer", "sub.pem", "-cert", "revoked.pem", "-no_nonce", "-reqout",
+            "ocsp",
+            "-issuer",
+            "sub.pem",
+            "-cert",
+            "revoked.pem",
+            "-no_nonce",
+            "-reqout",
             "req.der",
         ],
     );
@@ -202,15 +247,28 @@ async fn check(api: &Api, base: &str, dir: &Path, pki: &Pki) {
     let b64 = base64::engine::general_purpose::STANDARD.encode(req);
     let encoded = pca::api::uri::encode_query_component(&b64);
     let resp = api
-        .raw("GET", &format!("/ext/{}/ocsp/{encoded}", pki.sub), &[], vec![])
+        .raw(
+            "GET",
+            &format!("/ext/{}/ocsp/{encoded}", pki.sub),
+            &[],
+            vec![],
+        )
         .await;
     assert_eq!(resp.status, 200);
     std::fs::write(dir.join("resp.der"), &resp.body).unwrap();
     let (ok, out) = openssl(
         dir,
         &[
-            "ocsp", "-respin", "resp.der", "-issuer", "sub.pem", "-cert", "revoked.pem",
-            "-CAfile", "chain.pem", "-no_nonce",
+            "ocsp",
+            "-respin",
+            "resp.der",
+            "-issuer",
+            "sub.pem",
+            "-cert",
+            "revoked.pem",
+            "-CAfile",
+            "chain.pem",
+            "-no_nonce",
         ],
     );
     assert!(ok, "{out}");
@@ -257,22 +315,40 @@ async fn openssl_accepts_manually_activated_sub_cas() {
     .ok();
     let leaf = api.issue(&sub, "manual.example.com").await;
     write(dir.path(), "root.pem", signed["issuer"].as_str().unwrap());
-    write(dir.path(), "sub.pem", signed["certificate"].as_str().unwrap());
-    write(dir.path(), "leaf.pem", leaf["certificate"].as_str().unwrap());
+    write(
+        dir.path(),
+        "sub.pem",
+        signed["certificate"].as_str().unwrap(),
+    );
+    write(
+        dir.path(),
+        "leaf.pem",
+        leaf["certificate"].as_str().unwrap(),
+    );
     let crl = api.get(&format!("/api/v1/ca/{sub}/crl")).await.ok();
     write(dir.path(), "crl.pem", crl.as_str().unwrap());
     let (ok, out) = openssl(
         dir.path(),
         &[
-            "verify", "-crl_check", "-CAfile", "root.pem", "-untrusted", "sub.pem", "-CRLfile",
-            "crl.pem", "leaf.pem",
+            "verify",
+            "-crl_check",
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "sub.pem",
+            "-CRLfile",
+            "crl.pem",
+            "leaf.pem",
         ],
     );
     assert!(ok, "{out}");
     // Deleting the root cascades to the activated sub CA.
-    api.put(&format!("/api/v1/ca/{root}"), json!({"status": "DESTROYING"}))
-        .await
-        .ok();
+    api.put(
+        &format!("/api/v1/ca/{root}"),
+        json!({"status": "DESTROYING"}),
+    )
+    .await
+    .ok();
     api.delete(&format!("/api/v1/ca/{root}")).await.ok();
     api.ca(&sub).await.err(404, "NOT_FOUND");
 }

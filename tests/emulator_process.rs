@@ -67,7 +67,10 @@ async fn ready_line_credentials_and_shutdown() {
     api.get("/api/v1/ca").await.ok();
     let err = p.stderr();
     assert!(err.contains("PCAEMUACCESSKEY00001"), "{err}");
-    assert!(err.contains("PCAEMUSECRETKEY0000000000000000000000001"), "{err}");
+    assert!(
+        err.contains("PCAEMUSECRETKEY0000000000000000000000001"),
+        "{err}"
+    );
     let (ok, rest) = p.terminate();
     assert!(ok, "SIGTERM is a clean exit");
     assert_eq!(rest, "", "stdout carries only the ready line");
@@ -161,12 +164,13 @@ async fn everything_survives_kill_9() {
     let root = api.create_root("persist-root").await;
     let root_tag = tag_of(&root);
     let root_pem = root["caCertInfo"]["certPem"].as_str().unwrap().to_owned();
-    let sub_tag = tag_of(&api.create_sub("persist-sub", Some(&root_tag), "100").await.ok());
+    let sub_tag = tag_of(
+        &api.create_sub("persist-sub", Some(&root_tag), "100")
+            .await
+            .ok(),
+    );
     let pending = tag_of(&api.create_sub("persist-pend", None, "100").await.ok());
-    let csr = api
-        .get(&format!("/api/v1/ca/{pending}/sub/csr"))
-        .await
-        .ok();
+    let csr = api.get(&format!("/api/v1/ca/{pending}/sub/csr")).await.ok();
     api.put(
         &format!("/api/v1/ca/{sub_tag}/urls"),
         json!({"ocsp_servers": "http://127.0.0.1:1/ext/x/ocsp"}),
@@ -232,9 +236,16 @@ async fn everything_survives_kill_9() {
 
     let p = EmuProcess::spawn(&args, dir.path());
     let api = Api::new(&p.base);
-    assert_eq!(snapshot(&api).await, before, "every CA, certificate, revocation, setting");
+    assert_eq!(
+        snapshot(&api).await,
+        before,
+        "every CA, certificate, revocation, setting"
+    );
     let again = api.ca(&root_tag).await.ok();
-    assert_eq!(again["caCertInfo"]["certPem"], root_pem, "same root certificate bytes");
+    assert_eq!(
+        again["caCertInfo"]["certPem"], root_pem,
+        "same root certificate bytes"
+    );
     assert_eq!(again["caInfo"]["memo"], "kept");
     assert_eq!(again["caInfo"]["status"], "DEACTIVATED");
     assert_eq!(
@@ -243,14 +254,19 @@ async fn everything_survives_kill_9() {
             .code(),
         "INVALID_CA_STATUS"
     );
-    assert_eq!(api.get(&format!("/api/v1/ca/{sub_tag}/chain")).await.ok(), chain);
+    assert_eq!(
+        api.get(&format!("/api/v1/ca/{sub_tag}/chain")).await.ok(),
+        chain
+    );
     for s in &burst {
-        api.get(&format!("/api/v1/ca/{sub_tag}/cert/{s}")).await.ok();
+        api.get(&format!("/api/v1/ca/{sub_tag}/cert/{s}"))
+            .await
+            .ok();
     }
     let crl = api.get(&format!("/api/v1/ca/{sub_tag}/crl")).await.ok();
     assert_eq!(
         emulator_support::crl_facts(crl.as_str().unwrap()).serials,
-        [s1.clone()]
+        std::slice::from_ref(&s1)
     );
     // The pending CA's CSR and the sub CA's key survived: the sub CA keeps signing with
     // the same chain, and the signing count continues.
@@ -266,5 +282,10 @@ async fn everything_survives_kill_9() {
         .await
         .ok();
     let crl = api.get(&format!("/api/v1/ca/{sub_tag}/crl")).await.ok();
-    assert_eq!(emulator_support::crl_facts(crl.as_str().unwrap()).serials.len(), 2);
+    assert_eq!(
+        emulator_support::crl_facts(crl.as_str().unwrap())
+            .serials
+            .len(),
+        2
+    );
 }

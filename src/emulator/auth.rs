@@ -1,5 +1,6 @@
 //! The API Gateway in front of `/api/v1`: fault injection and added latency first
-//! ([`gateway`]), then signature v2 authentication ([`authenticate`], spec §1.2–§1.4).
+//! (middleware `gateway`), then signature v2 authentication (middleware `authenticate`,
+//! checks in [`check`], spec §1.2–§1.4).
 //!
 //! Authentication works on the raw request: the method, the request URI exactly as received
 //! (path with `/api/v1` and the raw query, §1.3), and the three `x-ncp-*` headers; the body
@@ -82,10 +83,10 @@ pub(crate) async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
-    let uri = request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| request.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    let uri = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
     let config = state.config();
     if let Err(e) = check(
         request.method().as_str(),
@@ -157,7 +158,10 @@ mod tests {
         let ok = headers(&ts, AK, sig, false);
         assert_eq!(check("GET", uri, &ok, AK, SK, NOW, Some(300_000)), Ok(()));
         let alias = headers(&ts, AK, sig, true);
-        assert_eq!(check("GET", uri, &alias, AK, SK, NOW, Some(300_000)), Ok(()));
+        assert_eq!(
+            check("GET", uri, &alias, AK, SK, NOW, Some(300_000)),
+            Ok(())
+        );
 
         assert_eq!(
             details(check("GET", uri, &HeaderMap::new(), AK, SK, NOW, None)),
@@ -189,6 +193,9 @@ mod tests {
         );
         let signed = sign_request(SK, "DELETE", "/api/v1/ca/t", &ts, AK);
         let h = headers(&ts, AK, &signed, false);
-        assert_eq!(check("DELETE", "/api/v1/ca/t", &h, AK, SK, NOW, Some(1)), Ok(()));
+        assert_eq!(
+            check("DELETE", "/api/v1/ca/t", &h, AK, SK, NOW, Some(1)),
+            Ok(())
+        );
     }
 }

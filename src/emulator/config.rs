@@ -231,9 +231,7 @@ where
         let value = if takes_value {
             match inline {
                 Some(v) => v,
-                None => args
-                    .next()
-                    .ok_or_else(|| format!("{flag} needs a value"))?,
+                None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
             }
         } else {
             if inline.is_some() {
@@ -345,7 +343,10 @@ mod tests {
         let Ok(Command::Run(c)) = parse_args(Vec::<String>::new(), env) else {
             panic!()
         };
-        assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("ENVAK", "ENVSK"));
+        assert_eq!(
+            (c.access_key.as_str(), c.secret_key.as_str()),
+            ("ENVAK", "ENVSK")
+        );
         let Ok(Command::Run(c)) = parse_args(["--access-key", "FLAG"], env) else {
             panic!()
         };
@@ -354,7 +355,11 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert!(run(&["--listen", "0.0.0.0:8700"]).unwrap_err().contains("--allow-remote"));
+        assert!(
+            run(&["--listen", "0.0.0.0:8700"])
+                .unwrap_err()
+                .contains("--allow-remote")
+        );
         assert!(run(&["--listen", "0.0.0.0:8700", "--allow-remote"]).is_ok());
         assert!(run(&["--listen", "[::1]:0"]).is_ok());
         assert!(run(&["--listen", "localhost:0"]).is_ok());

@@ -172,9 +172,10 @@ impl IntoResponse for EmuError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = match &self {
-            EmuError::Api { code, .. } => {
-                json_response(status, &Envelope::<NoData>::error(code, code.default_message()))
-            }
+            EmuError::Api { code, .. } => json_response(
+                status,
+                &Envelope::<NoData>::error(code, code.default_message()),
+            ),
             EmuError::TooManyCas => json_response(
                 status,
                 &Envelope::<NoData>::error(
@@ -227,7 +228,13 @@ impl IntoResponse for EmuError {
 /// and short.
 fn sanitize_header(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .take(300)
         .collect()
 }

@@ -11,7 +11,7 @@
 //! - `/ext/{caTag}/ocsp` (RFC 6960 responder, GET and POST), `/ext/{caTag}/crl` (DER CRL,
 //!   the CRL distribution point) and `/ext/{caTag}/ca` (DER CA certificate, AIA
 //!   caIssuers): unauthenticated, like NCP's public endpoints.
-//! - State lives in SQLite ([`store`](crate::emulator::store), WAL on disk, or in
+//! - State lives in SQLite (module `store`: WAL on disk, or in
 //!   memory); the clock and the ID generator are injectable ([`state`]).
 //! - Errors: one enum, [`EmuError`], turned into a response in one place ([`error`]).
 //!
@@ -72,7 +72,10 @@ pub fn router(state: EmuState) -> Router {
             "/ext/{caTag}/ocsp",
             get(handlers::ocsp::ocsp_get_empty).post(handlers::ocsp::ocsp_post),
         )
-        .route("/ext/{caTag}/ocsp/{*request}", get(handlers::ocsp::ocsp_get))
+        .route(
+            "/ext/{caTag}/ocsp/{*request}",
+            get(handlers::ocsp::ocsp_get),
+        )
         .route("/ext/{caTag}/crl", get(handlers::ocsp::crl_der))
         .route("/ext/{caTag}/ca", get(handlers::ocsp::ca_cert_der));
     api.merge(ext).fallback(no_route).with_state(state)
@@ -147,12 +150,11 @@ pub async fn start_with(
         .map_err(StartError::Bind)?;
     let addr = listener.local_addr().map_err(StartError::Bind)?;
     let base_url = format!("http://{addr}");
-    let state = tokio::task::spawn_blocking(move || {
-        EmuState::open_with(&config, &base_url, clock, ids)
-    })
-    .await
-    .map_err(|e| StartError::Store(EmuError::internal(e)))?
-    .map_err(StartError::Store)?;
+    let state =
+        tokio::task::spawn_blocking(move || EmuState::open_with(&config, &base_url, clock, ids))
+            .await
+            .map_err(|e| StartError::Store(EmuError::internal(e)))?
+            .map_err(StartError::Store)?;
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -379,7 +379,11 @@ mod tests {
         for t in &ta {
             assert_eq!(t.len(), 17);
             assert_eq!(&t[8..9], "-");
-            assert!(t.bytes().filter(|c| *c != b'-').all(|c| c.is_ascii_hexdigit()));
+            assert!(
+                t.bytes()
+                    .filter(|c| *c != b'-')
+                    .all(|c| c.is_ascii_hexdigit())
+            );
             assert_eq!(t, &t.to_ascii_lowercase());
         }
         assert_ne!(ta[0], ta[1]);
@@ -413,7 +417,10 @@ mod tests {
         let f = Faults::new(&Config::default());
         assert_eq!(f.decide(), None);
         f.fail_next(2, 429);
-        assert_eq!((f.decide(), f.decide(), f.decide()), (Some(429), Some(429), None));
+        assert_eq!(
+            (f.decide(), f.decide(), f.decide()),
+            (Some(429), Some(429), None)
+        );
         f.set_rate(1.0, 500);
         assert!((0..50).all(|_| f.decide() == Some(500)));
         f.set_rate(0.0, 500);

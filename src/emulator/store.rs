@@ -383,10 +383,11 @@ pub(crate) fn get_ca(c: &Connection, tag: &str) -> Result<Option<CaRow>, EmuErro
 /// The CA whose certificate has this serial (to find the signer of an activated sub CA
 /// among the emulator's CAs).
 pub(crate) fn find_ca_by_serial(c: &Connection, serial: &str) -> Result<Option<String>, EmuError> {
-    Ok(c
-        .prepare_cached("SELECT ca_tag FROM ca WHERE cert_serial = ?1 ORDER BY ca_id LIMIT 1")?
-        .query_row([serial], |r| r.get(0))
-        .optional()?)
+    Ok(
+        c.prepare_cached("SELECT ca_tag FROM ca WHERE cert_serial = ?1 ORDER BY ca_id LIMIT 1")?
+            .query_row([serial], |r| r.get(0))
+            .optional()?,
+    )
 }
 
 /// Number of CAs.
@@ -404,8 +405,7 @@ pub(crate) fn list_cas(c: &Connection, offset: i64, limit: i64) -> Result<Vec<Ca
 
 /// Whether another CA already uses this alias.
 pub(crate) fn alias_exists(c: &Connection, alias: &str) -> Result<bool, EmuError> {
-    Ok(c
-        .prepare_cached("SELECT 1 FROM ca WHERE alias = ?1")?
+    Ok(c.prepare_cached("SELECT 1 FROM ca WHERE alias = ?1")?
         .query_row([alias], |_| Ok(()))
         .optional()?
         .is_some())
@@ -413,8 +413,7 @@ pub(crate) fn alias_exists(c: &Connection, alias: &str) -> Result<bool, EmuError
 
 /// Whether a CA uses this tag.
 pub(crate) fn tag_exists(c: &Connection, tag: &str) -> Result<bool, EmuError> {
-    Ok(c
-        .prepare_cached("SELECT 1 FROM ca WHERE ca_tag = ?1")?
+    Ok(c.prepare_cached("SELECT 1 FROM ca WHERE ca_tag = ?1")?
         .query_row([tag], |_| Ok(()))
         .optional()?
         .is_some())
@@ -491,20 +490,26 @@ pub(crate) fn update_status(
          status_update_date = CASE WHEN ?5 THEN ?6 ELSE status_update_date END \
          WHERE ca_tag = ?1",
     )?
-    .execute(params![tag, status, destroy_date, memo, status_changed, now])?;
+    .execute(params![
+        tag,
+        status,
+        destroy_date,
+        memo,
+        status_changed,
+        now
+    ])?;
     Ok(())
 }
 
 /// Deletes a CA, every CA below it (by `parent_tag`), and (by cascade) their
 /// certificates and users. Returns the number of CAs removed.
 pub(crate) fn delete_ca_tree(c: &Connection, tag: &str) -> Result<usize, EmuError> {
-    Ok(c
-        .prepare_cached(
-            "WITH RECURSIVE tree(tag) AS (SELECT ?1 UNION SELECT ca.ca_tag FROM ca \
+    Ok(c.prepare_cached(
+        "WITH RECURSIVE tree(tag) AS (SELECT ?1 UNION SELECT ca.ca_tag FROM ca \
              JOIN tree ON ca.parent_tag = tree.tag) \
              DELETE FROM ca WHERE ca_tag IN (SELECT tag FROM tree)",
-        )?
-        .execute([tag])?)
+    )?
+    .execute([tag])?)
 }
 
 /// Deletes every CA whose scheduled deletion time has come (§1.10: 72 h after
@@ -526,13 +531,12 @@ pub(crate) fn sweep_destroyed(c: &Connection, now: i64) -> Result<usize, EmuErro
 
 /// Whether any CA is due for automatic deletion (cheap pre-check for the sweep).
 pub(crate) fn any_due(c: &Connection, now: i64) -> Result<bool, EmuError> {
-    Ok(c
-        .prepare_cached(
-            "SELECT 1 FROM ca WHERE status = 'DESTROYING' AND destroy_date <= ?1 LIMIT 1",
-        )?
-        .query_row([now], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM ca WHERE status = 'DESTROYING' AND destroy_date <= ?1 LIMIT 1",
+    )?
+    .query_row([now], |_| Ok(()))
+    .optional()?
+    .is_some())
 }
 
 /// Adds one to the CA's signing count.
@@ -566,7 +570,11 @@ pub(crate) fn insert_cert(c: &Connection, cert: &CertRow) -> Result<(), EmuError
 }
 
 /// The certificate with this serial (lower-case colon hex) signed by the CA.
-pub(crate) fn get_cert(c: &Connection, tag: &str, serial: &str) -> Result<Option<CertRow>, EmuError> {
+pub(crate) fn get_cert(
+    c: &Connection,
+    tag: &str,
+    serial: &str,
+) -> Result<Option<CertRow>, EmuError> {
     let sql = format!("SELECT {CERT_COLUMNS} FROM cert WHERE ca_tag = ?1 AND serial = ?2");
     Ok(c.prepare_cached(&sql)?
         .query_row([tag, serial], cert_from_row)
@@ -575,9 +583,10 @@ pub(crate) fn get_cert(c: &Connection, tag: &str, serial: &str) -> Result<Option
 
 /// Number of certificates listed for the CA.
 pub(crate) fn count_certs(c: &Connection, tag: &str) -> Result<i64, EmuError> {
-    Ok(c
-        .prepare_cached("SELECT COUNT(*) FROM cert WHERE ca_tag = ?1")?
-        .query_row([tag], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT COUNT(*) FROM cert WHERE ca_tag = ?1")?
+            .query_row([tag], |r| r.get(0))?,
+    )
 }
 
 /// One page of serials in issue order.
@@ -596,7 +605,12 @@ pub(crate) fn list_serials(
 
 /// Marks a certificate revoked (first revocation time wins) and bumps the CA's CRL
 /// revision. Returns whether the certificate was newly revoked.
-pub(crate) fn revoke_cert(c: &Connection, tag: &str, serial: &str, now: i64) -> Result<bool, EmuError> {
+pub(crate) fn revoke_cert(
+    c: &Connection,
+    tag: &str,
+    serial: &str,
+    now: i64,
+) -> Result<bool, EmuError> {
     let changed = c
         .prepare_cached(
             "UPDATE cert SET revoked_at = ?3 WHERE ca_tag = ?1 AND serial = ?2 \
@@ -640,9 +654,10 @@ pub(crate) fn bump_crl_revision(c: &Connection, tag: &str) -> Result<(), EmuErro
 pub(crate) fn next_crl_number(c: &Connection, tag: &str) -> Result<(i64, i64), EmuError> {
     c.prepare_cached("UPDATE ca SET crl_number = crl_number + 1 WHERE ca_tag = ?1")?
         .execute([tag])?;
-    Ok(c
-        .prepare_cached("SELECT crl_number, crl_revision FROM ca WHERE ca_tag = ?1")?
-        .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    Ok(
+        c.prepare_cached("SELECT crl_number, crl_revision FROM ca WHERE ca_tag = ?1")?
+            .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?)))?,
+    )
 }
 
 /// Stores a freshly built CRL unless a newer one (higher number) is already stored.
@@ -677,13 +692,17 @@ pub(crate) fn set_ocsp_url(c: &Connection, tag: &str, url: Option<&str>) -> Resu
 }
 
 /// Adds a user (no effect when present). Returns whether it was added.
-pub(crate) fn add_user(c: &Connection, tag: &str, user: &UserRow, now: i64) -> Result<bool, EmuError> {
-    Ok(c
-        .prepare_cached(
-            "INSERT OR IGNORE INTO ca_user (ca_tag, id_no, login_id, mbr_no, added_at) \
+pub(crate) fn add_user(
+    c: &Connection,
+    tag: &str,
+    user: &UserRow,
+    now: i64,
+) -> Result<bool, EmuError> {
+    Ok(c.prepare_cached(
+        "INSERT OR IGNORE INTO ca_user (ca_tag, id_no, login_id, mbr_no, added_at) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![tag, user.id_no, user.login_id, user.mbr_no, now])?
+    )?
+    .execute(params![tag, user.id_no, user.login_id, user.mbr_no, now])?
         > 0)
 }
 
@@ -705,10 +724,11 @@ pub(crate) fn list_users(c: &Connection, tag: &str) -> Result<Vec<UserRow>, EmuE
 
 /// Removes a user. Returns whether it existed.
 pub(crate) fn delete_user(c: &Connection, tag: &str, id_no: &str) -> Result<bool, EmuError> {
-    Ok(c
-        .prepare_cached("DELETE FROM ca_user WHERE ca_tag = ?1 AND id_no = ?2")?
-        .execute([tag, id_no])?
-        > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM ca_user WHERE ca_tag = ?1 AND id_no = ?2")?
+            .execute([tag, id_no])?
+            > 0,
+    )
 }
 
 #[cfg(test)]
@@ -845,7 +865,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let s = Store::open(Some(dir.path())).unwrap();
-            s.write(|c| insert_ca(c, &new_ca("a", "aaa", None))).unwrap();
+            s.write(|c| insert_ca(c, &new_ca("a", "aaa", None)))
+                .unwrap();
         }
         let s = Store::open(Some(dir.path())).unwrap();
         assert_eq!(s.read(count_cas).unwrap(), 1);

@@ -16,9 +16,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use pca::api::signing::{
-    HEADER_ACCESS_KEY, HEADER_SIGNATURE_V2, HEADER_TIMESTAMP, sign_request,
-};
+use pca::api::signing::{HEADER_ACCESS_KEY, HEADER_SIGNATURE_V2, HEADER_TIMESTAMP, sign_request};
 use pca::emulator::config::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
 use pca::emulator::{Clock, Config, ManualClock, RandomIds, Running};
 use serde_json::{Value, json};
@@ -264,7 +262,10 @@ impl Api {
 
 /// The `caTag` of a CA record.
 pub fn tag_of(record: &Value) -> String {
-    record["caInfo"]["caTag"].as_str().expect("caTag").to_owned()
+    record["caInfo"]["caTag"]
+        .as_str()
+        .expect("caTag")
+        .to_owned()
 }
 
 /// An in-process emulator on `127.0.0.1:0`.
@@ -482,6 +483,8 @@ pub fn make_csr(cn: &str, sans: &[&str]) -> String {
     let mut params =
         rcgen::CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
             .unwrap();
-    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
     params.serialize_request(&key).unwrap().pem().unwrap()
 }

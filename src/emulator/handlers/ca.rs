@@ -22,8 +22,8 @@ use axum::response::Response;
 use crate::api::ErrorCode;
 use crate::api::limits::{self, ALIAS_MAX_LEN, DESTROY_GRACE_MS};
 use crate::api::model::{
-    ActivateSubCaRequest, CaChain, CaStatus, CaType, CreateCaRequest, GetCaListData,
-    GetSubCsrData, SerialNo, SignCsrData, SignSubCsrRequest, UpdateCaData, UpdateCaRequest,
+    ActivateSubCaRequest, CaChain, CaStatus, CaType, CreateCaRequest, GetCaListData, GetSubCsrData,
+    SerialNo, SignCsrData, SignSubCsrRequest, UpdateCaData, UpdateCaRequest,
 };
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::common::{
@@ -136,7 +136,10 @@ pub(crate) fn create_ca(state: &EmuState, call: &Call) -> Result<Response, EmuEr
     if !ca_type.is_known() {
         return Err(EmuError::detail(
             ErrorCode::InvalidInput,
-            format!("caType {:?} is not PRIVATE_ROOT or PRIVATE_SUB", ca_type.as_str()),
+            format!(
+                "caType {:?} is not PRIVATE_ROOT or PRIVATE_SUB",
+                ca_type.as_str()
+            ),
         ));
     }
     let issuer_tag = call
@@ -487,7 +490,7 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
     parts.extend(blocks.iter().map(String::as_str));
     let cert = CaCert {
         chain_pem: pki::chain_pem(&parts),
-        cert_pem: cert_pem.clone(),
+        cert_pem,
         serial: info.serial,
         not_before: info.not_before_ms,
         not_after: info.not_after_ms,
@@ -546,11 +549,15 @@ mod tests {
     #[test]
     fn status_machine() {
         use CaStatus::*;
-        let go = |from: &str, signed: bool, to: CaStatus| {
-            transition(&ca(from, signed), &to, 100).map(|(s, d)| (s, d))
-        };
-        assert_eq!(go(ACTIVE, true, Deactivated).unwrap(), (DEACTIVATED.into(), None));
-        assert_eq!(go(DEACTIVATED, true, Active).unwrap(), (ACTIVE.into(), None));
+        let go = |from: &str, signed: bool, to: CaStatus| transition(&ca(from, signed), &to, 100);
+        assert_eq!(
+            go(ACTIVE, true, Deactivated).unwrap(),
+            (DEACTIVATED.into(), None)
+        );
+        assert_eq!(
+            go(DEACTIVATED, true, Active).unwrap(),
+            (ACTIVE.into(), None)
+        );
         for from in [ACTIVE, DEACTIVATED, PENDING] {
             assert_eq!(
                 go(from, from != PENDING, Destroying).unwrap(),
@@ -558,9 +565,19 @@ mod tests {
             );
         }
         assert_eq!(go(DESTROYING, true, Active).unwrap(), (ACTIVE.into(), None));
-        assert_eq!(go(DESTROYING, false, Active).unwrap(), (PENDING.into(), None));
-        assert_eq!(go(DESTROYING, true, Destroying).unwrap(), (DESTROYING.into(), Some(9)));
-        for (from, to) in [(PENDING, Active), (PENDING, Deactivated), (DESTROYING, Deactivated)] {
+        assert_eq!(
+            go(DESTROYING, false, Active).unwrap(),
+            (PENDING.into(), None)
+        );
+        assert_eq!(
+            go(DESTROYING, true, Destroying).unwrap(),
+            (DESTROYING.into(), Some(9))
+        );
+        for (from, to) in [
+            (PENDING, Active),
+            (PENDING, Deactivated),
+            (DESTROYING, Deactivated),
+        ] {
             assert_eq!(
                 go(from, false, to).unwrap_err().code(),
                 Some(ErrorCode::InvalidCaStatus)
@@ -571,13 +588,19 @@ mod tests {
     #[test]
     fn aliases() {
         assert!(check_alias("corp-root").is_ok());
-        assert_eq!(check_alias("").unwrap_err().code(), Some(ErrorCode::EmptyCaAlias));
+        assert_eq!(
+            check_alias("").unwrap_err().code(),
+            Some(ErrorCode::EmptyCaAlias)
+        );
         assert_eq!(
             check_alias("a234567890123456").unwrap_err().code(),
             Some(ErrorCode::ExceedCaAlias)
         );
         for bad in ["ab", "1abc", "a b c", "ab.c"] {
-            assert_eq!(check_alias(bad).unwrap_err().code(), Some(ErrorCode::InvalidInput));
+            assert_eq!(
+                check_alias(bad).unwrap_err().code(),
+                Some(ErrorCode::InvalidInput)
+            );
         }
     }
 }

@@ -12,8 +12,8 @@ use axum::response::Response;
 
 use crate::api::ErrorCode;
 use crate::api::model::{
-    CaChain, GetEndCertData, GetEndCertListData, IssueEndCertData, IssueEndCertRequest,
-    KeyType, Period, SerialNo, SignEndCsrRequest,
+    CaChain, GetEndCertData, GetEndCertListData, IssueEndCertData, IssueEndCertRequest, KeyType,
+    Period, SerialNo, SignEndCsrRequest,
 };
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::ca::{cert_row, record_signature, signed_data};
@@ -74,9 +74,9 @@ pub(crate) fn issue_end_cert(state: &EmuState, call: &Call) -> Result<Response, 
         private_key: Some(key.to_pem()),
         certificate: Some(issued.pem),
         serial_no: Some(SerialNo(issued.serial)),
-        ca_chain: Some(CaChain::Pem(ca.chain_pem.clone().unwrap_or_default())),
-        issuer: ca.cert_pem.clone(),
-        ocsp_responder: Some(ca.ocsp_url.clone().unwrap_or_default()),
+        ca_chain: Some(CaChain::Pem(ca.chain_pem.unwrap_or_default())),
+        issuer: ca.cert_pem,
+        ocsp_responder: Some(ca.ocsp_url.unwrap_or_default()),
     })
 }
 
@@ -97,7 +97,6 @@ pub(crate) fn sign_end_csr(state: &EmuState, call: &Call) -> Result<Response, Em
     };
     let period = req
         .period
-        .clone()
         .filter(|p| !p.is_missing())
         .or_else(|| call.query("period").map(Period::from_wire))
         .filter(|p| !p.is_missing());

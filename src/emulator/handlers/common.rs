@@ -165,7 +165,10 @@ pub(crate) fn require_signing_room(state: &EmuState, ca: &CaRow) -> Result<(), E
     if ca.signing_count >= max {
         Err(EmuError::detail(
             ErrorCode::ExceedSigningCount,
-            format!("the CA has signed {} certificates (limit {max})", ca.signing_count),
+            format!(
+                "the CA has signed {} certificates (limit {max})",
+                ca.signing_count
+            ),
         ))
     } else {
         Ok(())
@@ -182,9 +185,9 @@ fn invalid(detail: impl Into<String>) -> EmuError {
 
 fn check_len(name: &str, value: Option<&String>, max: usize) -> Result<(), EmuError> {
     match value {
-        Some(v) if !limits::fits(v, max) => Err(invalid(format!(
-            "{name} is longer than {max} characters"
-        ))),
+        Some(v) if !limits::fits(v, max) => {
+            Err(invalid(format!("{name} is longer than {max} characters")))
+        }
         _ => Ok(()),
     }
 }
@@ -224,14 +227,22 @@ pub(crate) fn validate_ca_params(p: &X509CaParameters) -> Result<Sans, EmuError>
         return Err(EmuError::api(ErrorCode::EmptyX509Parameters));
     }
     check_common_name(&p.common_name)?;
-    check_len("organization", p.organization.as_ref(), ORGANIZATION_MAX_LEN)?;
+    check_len(
+        "organization",
+        p.organization.as_ref(),
+        ORGANIZATION_MAX_LEN,
+    )?;
     check_len(
         "organizationUnit",
         p.organization_unit.as_ref(),
         LONG_FIELD_MAX_LEN,
     )?;
     check_len("locality", p.locality.as_ref(), LONG_FIELD_MAX_LEN)?;
-    check_len("stateProvince", p.state_province.as_ref(), LONG_FIELD_MAX_LEN)?;
+    check_len(
+        "stateProvince",
+        p.state_province.as_ref(),
+        LONG_FIELD_MAX_LEN,
+    )?;
     check_country(p.country.as_ref())?;
     sans_of(p.alt_name.as_deref(), p.ip.as_deref())
 }
@@ -271,8 +282,7 @@ const EXTENDED_KEY_USAGES: [&str; 8] = [
 
 fn is_dotted_oid(s: &str) -> bool {
     s.split('.').count() >= 2
-        && s
-            .split('.')
+        && s.split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -288,7 +298,11 @@ pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, Emu
         return Err(EmuError::api(ErrorCode::EmptyX509Parameters));
     }
     check_common_name(&p.common_name)?;
-    check_len("organization", p.organization.as_ref(), ORGANIZATION_MAX_LEN)?;
+    check_len(
+        "organization",
+        p.organization.as_ref(),
+        ORGANIZATION_MAX_LEN,
+    )?;
     for (name, value) in [
         ("organizationUnit", &p.organization_unit),
         ("locality", &p.locality),
@@ -325,7 +339,9 @@ pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, Emu
         let ok = item.bytes().all(|b| b.is_ascii_graphic())
             && item.split_once(':').is_some_and(|(scheme, rest)| {
                 !scheme.is_empty()
-                    && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
                     && !rest.is_empty()
             });
         if !ok {
@@ -360,7 +376,10 @@ pub(crate) fn key_type(kt: &KeyType) -> Result<KeyType, EmuError> {
     } else {
         Err(EmuError::detail(
             ErrorCode::InvalidX509KeyType,
-            format!("keyType {:?} is not RSA2048, RSA4096, EC256 or EC521", kt.as_str()),
+            format!(
+                "keyType {:?} is not RSA2048, RSA4096, EC256 or EC521",
+                kt.as_str()
+            ),
         ))
     }
 }
@@ -427,23 +446,36 @@ mod tests {
         let now = 1_000_000_000_000;
         let na = now + 10 * DAY_MS;
         assert_eq!(period_days(&Period::Max, true, None, now).unwrap(), 3650);
-        assert_eq!(period_days(&Period::Max, true, Some(na), now).unwrap(), 3650);
-        assert_eq!(period_days(&Period::Days(10), true, Some(na), now).unwrap(), 10);
-        let e = |p: &Period, max, lim| {
-            period_days(p, max, lim, now)
-                .unwrap_err()
-                .code()
-                .unwrap()
-        };
-        assert_eq!(e(&Period::Days(11), true, Some(na)), ErrorCode::ExceedExpiryDate);
+        assert_eq!(
+            period_days(&Period::Max, true, Some(na), now).unwrap(),
+            3650
+        );
+        assert_eq!(
+            period_days(&Period::Days(10), true, Some(na), now).unwrap(),
+            10
+        );
+        let e = |p: &Period, max, lim| period_days(p, max, lim, now).unwrap_err().code().unwrap();
+        assert_eq!(
+            e(&Period::Days(11), true, Some(na)),
+            ErrorCode::ExceedExpiryDate
+        );
         assert_eq!(e(&Period::Max, false, None), ErrorCode::InvalidInputPeriod);
-        assert_eq!(e(&Period::Days(0), true, None), ErrorCode::InvalidInputPeriod);
-        assert_eq!(e(&Period::Days(3651), true, None), ErrorCode::InvalidInputPeriod);
+        assert_eq!(
+            e(&Period::Days(0), true, None),
+            ErrorCode::InvalidInputPeriod
+        );
+        assert_eq!(
+            e(&Period::Days(3651), true, None),
+            ErrorCode::InvalidInputPeriod
+        );
         assert_eq!(
             e(&Period::Other("x".into()), true, None),
             ErrorCode::InvalidInputPeriod
         );
-        assert_eq!(e(&Period::Max, true, Some(now)), ErrorCode::ExceedExpiryDate);
+        assert_eq!(
+            e(&Period::Max, true, Some(now)),
+            ErrorCode::ExceedExpiryDate
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@
 //! Depends on `crate::emulator` and `crate::api` only.
 
 pub(crate) mod ca;
-pub(crate) mod common;
 pub(crate) mod certificate;
+pub(crate) mod common;
 pub(crate) mod ocsp;
 pub(crate) mod user;
 
@@ -303,7 +303,9 @@ mod tests {
 
     #[tokio::test]
     async fn bodies_over_the_limit_are_refused() {
-        let ok = read_body(Body::from(vec![b'a'; MAX_BODY_BYTES])).await.unwrap();
+        let ok = read_body(Body::from(vec![b'a'; MAX_BODY_BYTES]))
+            .await
+            .unwrap();
         assert_eq!(ok.len(), MAX_BODY_BYTES);
         let e = read_body(Body::from(vec![b'a'; MAX_BODY_BYTES + 1]))
             .await

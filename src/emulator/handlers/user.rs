@@ -112,8 +112,11 @@ mod tests {
         assert_eq!(id_no(id).unwrap(), id);
         assert_eq!(id_no(&id.to_uppercase()).unwrap(), id);
         assert_eq!(id_no("").unwrap_err().code(), Some(ErrorCode::EmptyIdNo));
-        for bad in ["x", "6e4c1234567890abcdef1234567a9baa1234", "6e4c1234-5678-90ab-cdef-1234567a9bax"]
-        {
+        for bad in [
+            "x",
+            "6e4c1234567890abcdef1234567a9baa1234",
+            "6e4c1234-5678-90ab-cdef-1234567a9bax",
+        ] {
             assert_eq!(id_no(bad).unwrap_err().code(), Some(ErrorCode::InvaildIdNo));
         }
         let a = account_of(id);
