@@ -7,6 +7,7 @@
 pub mod api;
 pub mod client;
 pub mod data_sources;
+pub mod emulator;
 pub mod framework;
 pub mod protocol;
 pub mod provider;

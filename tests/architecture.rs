@@ -78,6 +78,7 @@ fn layers_import_only_what_they_may() {
         "data_sources",
         &["data_sources", "framework", "client", "api", "provider"],
     );
+    check_imports("emulator", &["emulator", "api"]);
 }
 
 #[test]

@@ -1,0 +1,376 @@
+//! Emulator settings ([`Config`]) and the command line of `pca-emulator`
+//! ([`parse_args`], [`HELP`]), parsed by hand.
+//!
+//! Depends on `crate::api` only (for the documented limits used as defaults).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+use crate::api::limits;
+
+/// The default listen address, `127.0.0.1:8700`.
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8700);
+/// The default access key. Fake: printed at start and documented in `--help`.
+pub const DEFAULT_ACCESS_KEY: &str = "PCAEMUACCESSKEY00001";
+/// The default secret key. Fake: printed at start and documented in `--help`.
+pub const DEFAULT_SECRET_KEY: &str = "PCAEMUSECRETKEY0000000000000000000000001";
+/// Environment variable that sets the access key (a flag wins over it).
+pub const ENV_ACCESS_KEY: &str = "PCA_EMULATOR_ACCESS_KEY";
+/// Environment variable that sets the secret key (a flag wins over it).
+pub const ENV_SECRET_KEY: &str = "PCA_EMULATOR_SECRET_KEY";
+/// The statuses `--fault-status` accepts.
+pub const FAULT_STATUSES: [u16; 3] = [429, 500, 503];
+
+/// Everything the emulator needs to run. [`Config::default`] is the documented default set
+/// (loopback, in memory, default credentials, documented limits, no faults).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Address to listen on (`--listen`); port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Whether a non-loopback `listen` address is allowed (`--allow-remote`).
+    pub allow_remote: bool,
+    /// Directory of the persistent store (`--data-dir`); `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// The one accepted access key (`--access-key`, `PCA_EMULATOR_ACCESS_KEY`).
+    pub access_key: String,
+    /// Its secret key (`--secret-key`, `PCA_EMULATOR_SECRET_KEY`).
+    pub secret_key: String,
+    /// Maximum number of CAs of the account (`--max-cas`, default 10, §1.8).
+    pub max_cas: usize,
+    /// Maximum number of certificates a CA may sign (`--max-certs-per-ca`, default 30,000).
+    pub max_certs_per_ca: u64,
+    /// Largest accepted request timestamp skew in ms (`--max-clock-skew-ms`, default
+    /// 300,000, §1.4); `None` disables the check (`--no-timestamp-check`).
+    pub max_clock_skew_ms: Option<i64>,
+    /// Probability in `[0, 1]` that an `/api/v1` request fails with `fault_status`
+    /// (`--fault-rate`).
+    pub fault_rate: f64,
+    /// Status of injected faults: 429, 500 or 503 (`--fault-status`, default 503).
+    pub fault_status: u16,
+    /// Seed of the fault RNG (`--fault-seed`); `None` seeds from the OS.
+    pub fault_seed: Option<u64>,
+    /// Delay added to every `/api/v1` request, in ms (`--latency-ms`).
+    pub latency_ms: u64,
+    /// Base URL written into certificates and `urlInfo` (`--public-url`); `None` uses
+    /// `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// Page size of Get CA List (`--ca-page-size`, default 10).
+    pub ca_page_size: usize,
+    /// Page size of Get End Cert List (`--cert-page-size`, default 100).
+    pub cert_page_size: usize,
+    /// Whether Get CRL Config answers `{"expiry":"3"}` before any Update CRL Config
+    /// (`--crl-config-default`); otherwise it answers `data: null` (§2.21, A27).
+    pub crl_config_default: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: DEFAULT_LISTEN,
+            allow_remote: false,
+            data_dir: None,
+            access_key: DEFAULT_ACCESS_KEY.to_owned(),
+            secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            max_cas: limits::MAX_CAS_PER_ACCOUNT,
+            max_certs_per_ca: limits::MAX_CERTS_PER_CA,
+            max_clock_skew_ms: Some(crate::api::signing::MAX_CLOCK_SKEW_MS),
+            fault_rate: 0.0,
+            fault_status: 503,
+            fault_seed: None,
+            latency_ms: 0,
+            public_url: None,
+            ca_page_size: 10,
+            cert_page_size: 100,
+            crl_config_default: false,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration on `127.0.0.1:0` (a free port), for tests.
+    pub fn ephemeral() -> Config {
+        Config {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            ..Config::default()
+        }
+    }
+
+    /// Checks the settings that flags cannot check one by one.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.allow_remote && !self.listen.ip().is_loopback() {
+            return Err(format!(
+                "refusing to listen on non-loopback address {} without --allow-remote",
+                self.listen
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.fault_rate) {
+            return Err(format!(
+                "--fault-rate must be within 0..=1, got {}",
+                self.fault_rate
+            ));
+        }
+        if !FAULT_STATUSES.contains(&self.fault_status) {
+            return Err(format!(
+                "--fault-status must be one of 429, 500, 503, got {}",
+                self.fault_status
+            ));
+        }
+        if self.access_key.is_empty() || self.secret_key.is_empty() {
+            return Err("the access key and the secret key must not be empty".to_owned());
+        }
+        if self.ca_page_size == 0 || self.cert_page_size == 0 {
+            return Err("page sizes must be at least 1".to_owned());
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!("--public-url must be an http(s) URL, got {url}"));
+        }
+        Ok(())
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Run the emulator.
+    Run(Box<Config>),
+    /// Print [`HELP`] and exit.
+    Help,
+    /// Print the version and exit.
+    Version,
+}
+
+/// `pca-emulator --help`.
+pub const HELP: &str = "\
+pca-emulator: a local NAVER Cloud Platform Private CA API (all 24 operations under /api/v1,
+signature v2 authentication, OCSP responder at /ext/{caTag}/ocsp, CRL at /ext/{caTag}/crl).
+
+Usage: pca-emulator [OPTIONS]
+
+Options:
+  --listen ADDR             address to listen on (default 127.0.0.1:8700; port 0 = any free
+                            port); non-loopback addresses need --allow-remote
+  --allow-remote            allow a non-loopback --listen address
+  --data-dir DIR            persist state in DIR/pca-emulator.sqlite3 (SQLite, WAL mode;
+                            survives kill -9); without it, state lives in memory
+  --access-key KEY          accepted access key (env PCA_EMULATOR_ACCESS_KEY;
+                            default PCAEMUACCESSKEY00001)
+  --secret-key KEY          its secret key (env PCA_EMULATOR_SECRET_KEY;
+                            default PCAEMUSECRETKEY0000000000000000000000001)
+  --max-cas N               CAs allowed per account (default 10)
+  --max-certs-per-ca N      certificates one CA may sign (default 30000)
+  --max-clock-skew-ms N     accepted timestamp skew (default 300000 = 5 minutes)
+  --no-timestamp-check      accept any request timestamp
+  --fault-rate P            fail this fraction (0..1) of /api/v1 requests (default 0)
+  --fault-status CODE       status of injected failures: 429, 500 or 503 (default 503)
+  --fault-seed N            seed of the fault RNG (default: random)
+  --latency-ms N            add N ms to every /api/v1 request (default 0)
+  --public-url URL          base URL written into certificates (default http://<listen>)
+  --ca-page-size N          page size of Get CA List (default 10)
+  --cert-page-size N        page size of Get End Cert List (default 100)
+  --crl-config-default      Get CRL Config answers {\"expiry\":\"3\"} before any update
+                            (default: data null)
+  -h, --help                print this help
+  -V, --version             print the version
+
+The default credentials are fake and printed at start (stderr). When ready, exactly one
+line goes to stdout: `pca-emulator listening on http://HOST:PORT`.
+";
+
+fn parse_num<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid value for {flag}: {value:?}"))
+}
+
+/// Resolves a `--listen` value: a socket address, or `localhost:PORT`.
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = value.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let mut addrs = value
+        .to_socket_addrs()
+        .map_err(|e| format!("invalid --listen address {value:?}: {e}"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("--listen address {value:?} resolves to nothing"))
+}
+
+/// Parses the command line (without the program name). `env` looks up environment
+/// variables (the credentials); flags win over the environment.
+pub fn parse_args<I, S>(args: I, env: impl Fn(&str) -> Option<String>) -> Result<Command, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut config = Config::default();
+    if let Some(k) = env(ENV_ACCESS_KEY).filter(|k| !k.is_empty()) {
+        config.access_key = k;
+    }
+    if let Some(k) = env(ENV_SECRET_KEY).filter(|k| !k.is_empty()) {
+        config.secret_key = k;
+    }
+    let mut args = args.into_iter().map(Into::into);
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let takes_value = !matches!(
+            flag.as_str(),
+            "--allow-remote"
+                | "--no-timestamp-check"
+                | "--crl-config-default"
+                | "-h"
+                | "--help"
+                | "-V"
+                | "--version"
+        );
+        let value = if takes_value {
+            match inline {
+                Some(v) => v,
+                None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
+            }
+        } else {
+            if inline.is_some() {
+                return Err(format!("{flag} takes no value"));
+            }
+            String::new()
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--allow-remote" => config.allow_remote = true,
+            "--no-timestamp-check" => config.max_clock_skew_ms = None,
+            "--crl-config-default" => config.crl_config_default = true,
+            "--listen" => config.listen = parse_listen(&value)?,
+            "--data-dir" => {
+                if value.is_empty() {
+                    return Err("--data-dir needs a directory".to_owned());
+                }
+                config.data_dir = Some(PathBuf::from(value));
+            }
+            "--access-key" => config.access_key = value,
+            "--secret-key" => config.secret_key = value,
+            "--max-cas" => config.max_cas = parse_num(&flag, &value)?,
+            "--max-certs-per-ca" => config.max_certs_per_ca = parse_num(&flag, &value)?,
+            "--max-clock-skew-ms" => config.max_clock_skew_ms = Some(parse_num(&flag, &value)?),
+            "--fault-rate" => config.fault_rate = parse_num(&flag, &value)?,
+            "--fault-status" => config.fault_status = parse_num(&flag, &value)?,
+            "--fault-seed" => config.fault_seed = Some(parse_num(&flag, &value)?),
+            "--latency-ms" => config.latency_ms = parse_num(&flag, &value)?,
+            "--public-url" => config.public_url = Some(value.trim_end_matches('/').to_owned()),
+            "--ca-page-size" => config.ca_page_size = parse_num(&flag, &value)?,
+            "--cert-page-size" => config.cert_page_size = parse_num(&flag, &value)?,
+            other => return Err(format!("unknown option {other:?} (see --help)")),
+        }
+    }
+    config.validate()?;
+    Ok(Command::Run(Box::new(config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn run(args: &[&str]) -> Result<Config, String> {
+        match parse_args(args.iter().copied(), no_env)? {
+            Command::Run(c) => Ok(*c),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = run(&[]).unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8700");
+        assert_eq!(c.max_cas, 10);
+        assert_eq!(c.max_clock_skew_ms, Some(300_000));
+        assert!(HELP.contains(DEFAULT_ACCESS_KEY) && HELP.contains(DEFAULT_SECRET_KEY));
+    }
+
+    #[test]
+    fn flags_both_spellings() {
+        let c = run(&[
+            "--listen=127.0.0.1:0",
+            "--data-dir",
+            "/tmp/x",
+            "--max-cas",
+            "3",
+            "--fault-rate=0.5",
+            "--fault-status",
+            "429",
+            "--fault-seed",
+            "7",
+            "--latency-ms",
+            "20",
+            "--access-key",
+            "AK",
+            "--secret-key=SK",
+            "--no-timestamp-check",
+            "--crl-config-default",
+            "--public-url",
+            "http://example.test:1/",
+        ])
+        .unwrap();
+        assert_eq!(c.listen.port(), 0);
+        assert_eq!(c.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert_eq!(c.max_cas, 3);
+        assert_eq!(c.fault_rate, 0.5);
+        assert_eq!(c.fault_status, 429);
+        assert_eq!(c.fault_seed, Some(7));
+        assert_eq!(c.latency_ms, 20);
+        assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("AK", "SK"));
+        assert_eq!(c.max_clock_skew_ms, None);
+        assert!(c.crl_config_default);
+        assert_eq!(c.public_url.as_deref(), Some("http://example.test:1"));
+    }
+
+    #[test]
+    fn environment_then_flags() {
+        let env = |k: &str| match k {
+            ENV_ACCESS_KEY => Some("ENVAK".to_owned()),
+            ENV_SECRET_KEY => Some("ENVSK".to_owned()),
+            _ => None,
+        };
+        let Ok(Command::Run(c)) = parse_args(Vec::<String>::new(), env) else {
+            panic!()
+        };
+        assert_eq!(
+            (c.access_key.as_str(), c.secret_key.as_str()),
+            ("ENVAK", "ENVSK")
+        );
+        let Ok(Command::Run(c)) = parse_args(["--access-key", "FLAG"], env) else {
+            panic!()
+        };
+        assert_eq!(c.access_key, "FLAG");
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(
+            run(&["--listen", "0.0.0.0:8700"])
+                .unwrap_err()
+                .contains("--allow-remote")
+        );
+        assert!(run(&["--listen", "0.0.0.0:8700", "--allow-remote"]).is_ok());
+        assert!(run(&["--listen", "[::1]:0"]).is_ok());
+        assert!(run(&["--listen", "localhost:0"]).is_ok());
+        assert!(run(&["--fault-status", "404"]).is_err());
+        assert!(run(&["--fault-rate", "1.5"]).is_err());
+        assert!(run(&["--max-cas", "x"]).is_err());
+        assert!(run(&["--max-cas"]).is_err());
+        assert!(run(&["--bogus"]).is_err());
+        assert!(run(&["--allow-remote=yes"]).is_err());
+        assert!(run(&["--public-url", "ftp://x"]).is_err());
+        assert_eq!(parse_args(["--help"], no_env), Ok(Command::Help));
+        assert_eq!(parse_args(["-V"], no_env), Ok(Command::Version));
+    }
+}

@@ -1,0 +1,566 @@
+//! What several handlers share: status names, engine-error mapping, the cached issuer of a
+//! CA, the URLs written into certificates, the CA record of responses, and the validation
+//! rules of spec §1.8 (lengths, alias, country, SANs, key types, periods).
+//!
+//! Depends on `crate::emulator` and `crate::api` only.
+
+use std::sync::Arc;
+
+use crate::api::ErrorCode;
+use crate::api::limits::{self, COMMON_NAME_MAX_LEN, LONG_FIELD_MAX_LEN, ORGANIZATION_MAX_LEN};
+use crate::api::model::{
+    CaCertInfo, CaInfo, CaRecord, CaStatus, CaTag, CaType, KeyType, Period, SerialNo, UrlInfo,
+    X509CaParameters, X509EndCertParameters,
+};
+use crate::emulator::error::EmuError;
+use crate::emulator::pki::{self, PkiError, Sans};
+use crate::emulator::state::{CachedIssuer, EmuState};
+use crate::emulator::store::CaRow;
+
+/// One day in milliseconds.
+pub(crate) const DAY_MS: i64 = 86_400_000;
+/// The account number written into NRNs (fake).
+const ACCOUNT_NO: &str = "1000000";
+
+/// `ACTIVE`.
+pub(crate) const ACTIVE: &str = "ACTIVE";
+/// `PENDING`.
+pub(crate) const PENDING: &str = "PENDING";
+/// `DEACTIVATED`.
+pub(crate) const DEACTIVATED: &str = "DEACTIVATED";
+/// `DESTROYING`.
+pub(crate) const DESTROYING: &str = "DESTROYING";
+/// `PRIVATE_SUB`.
+pub(crate) const PRIVATE_SUB: &str = "PRIVATE_SUB";
+
+/// Maps an engine error to the API error its kind calls for (internal failures are 500).
+pub(crate) fn pki_err(e: PkiError) -> EmuError {
+    match e {
+        PkiError::Internal(m) => EmuError::internal(format_args!("PKI engine: {m}")),
+        other => EmuError::detail(other.api_code(), other.to_string()),
+    }
+}
+
+/// As [`pki_err`] but with a fixed code for caller mistakes (e.g. `INVALID_INPUT_CERT`).
+pub(crate) fn pki_err_as(code: ErrorCode) -> impl Fn(PkiError) -> EmuError {
+    move |e| match e {
+        PkiError::Internal(m) => EmuError::internal(format_args!("PKI engine: {m}")),
+        other => EmuError::detail(code.clone(), other.to_string()),
+    }
+}
+
+/// The CA's signing material, parsed once per certificate and cached. `INVALID_CA_STATUS`
+/// when the CA has no certificate yet.
+pub(crate) fn issuer_of(state: &EmuState, ca: &CaRow) -> Result<Arc<CachedIssuer>, EmuError> {
+    let (Some(cert_pem), Some(serial)) = (&ca.cert_pem, &ca.cert_serial) else {
+        return Err(EmuError::ca_status("the CA has no certificate yet"));
+    };
+    state.issuer(&ca.ca_tag, serial, || {
+        Ok(CachedIssuer {
+            cert_pem: cert_pem.clone(),
+            key: pki::CaKey::from_pem(&ca.key_pem).map_err(|e| {
+                EmuError::internal(format_args!("stored key of {}: {e}", ca.ca_tag))
+            })?,
+        })
+    })
+}
+
+/// `{base}/ext/{caTag}/crl`: the CRL distribution point.
+pub(crate) fn crl_url(state: &EmuState, tag: &str) -> String {
+    format!("{}/ext/{tag}/crl", state.base_url())
+}
+
+/// `{base}/ext/{caTag}/ca`: the CA certificate (AIA caIssuers).
+pub(crate) fn ca_url(state: &EmuState, tag: &str) -> String {
+    format!("{}/ext/{tag}/ca", state.base_url())
+}
+
+/// The URLs a CA writes into the certificates it signs: CRL DP and caIssuers always, OCSP
+/// once configured (Create OCSP).
+pub(crate) fn urls_of(state: &EmuState, ca: &CaRow) -> pki::Urls {
+    pki::Urls {
+        crl: Some(crl_url(state, &ca.ca_tag)),
+        ocsp: ca.ocsp_url.clone(),
+        ca_issuers: Some(ca_url(state, &ca.ca_tag)),
+    }
+}
+
+/// The chain of a signed CA (CA first, root last) as separate PEM blocks.
+pub(crate) fn chain_blocks(ca: &CaRow) -> Vec<String> {
+    ca.chain_pem
+        .as_deref()
+        .map(crate::api::model::split_pem_blocks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| format!("{b}\n"))
+        .collect()
+}
+
+/// `{caInfo, caCertInfo}` of a CA (§1.9.3); `caCertInfo` is `null` while `PENDING`.
+pub(crate) fn ca_record(state: &EmuState, ca: &CaRow) -> Result<CaRecord, EmuError> {
+    let info = CaInfo {
+        ca_id: Some(ca.ca_id),
+        ca_tag: Some(CaTag(ca.ca_tag.clone())),
+        alias: Some(ca.alias.clone()),
+        memo: Some(ca.memo.clone().unwrap_or_default()),
+        ca_type: Some(CaType::from_wire(&ca.ca_type)),
+        status: Some(CaStatus::from_wire(&ca.status)),
+        signing_count: Some(ca.signing_count),
+        rgst_date: Some(ca.rgst_date),
+        status_update_date: Some(ca.status_update_date),
+        destroy_date: ca.destroy_date,
+        nrn: Some(format!("nrn:PUB:PrivateCA::{ACCOUNT_NO}:CA/{}", ca.ca_tag)),
+        url_info: Some(UrlInfo {
+            ocsp: ca.ocsp_url.iter().cloned().collect(),
+            crl: vec![crl_url(state, &ca.ca_tag)],
+            ca: vec![ca_url(state, &ca.ca_tag)],
+        }),
+    };
+    let cert_info = match &ca.cert_pem {
+        None => None,
+        Some(pem) => {
+            let i = pki::cert_info(pem).map_err(|e| {
+                EmuError::internal(format_args!("stored certificate of {}: {e}", ca.ca_tag))
+            })?;
+            Some(CaCertInfo {
+                ca_cert_id: Some(ca.ca_id),
+                serial_no: Some(SerialNo(i.serial)),
+                common_name: i.subject.common_name,
+                country: i.subject.country,
+                state_province: i.subject.state_province,
+                locality: i.subject.locality,
+                organization: i.subject.organization,
+                organization_unit: i.subject.organizational_unit,
+                issuer_name: Some(i.issuer_cn.unwrap_or(i.issuer_dn)),
+                not_before_date: Some(i.not_before_ms),
+                not_after_date: Some(i.not_after_ms),
+                public_key_algorithm: Some(i.public_key_algorithm),
+                signature_algorithm: Some(i.signature_algorithm),
+                cert_pem: Some(pem.clone()),
+                chain_pem: ca.chain_pem.clone(),
+            })
+        }
+    };
+    Ok(CaRecord {
+        ca_info: Some(info),
+        ca_cert_info: cert_info,
+    })
+}
+
+/// Requires the CA to be `ACTIVE` (signing operations, §1.10).
+pub(crate) fn require_active(ca: &CaRow) -> Result<(), EmuError> {
+    if ca.status == ACTIVE {
+        Ok(())
+    } else {
+        Err(EmuError::ca_status(format!(
+            "the CA is {}, signing needs ACTIVE",
+            ca.status
+        )))
+    }
+}
+
+/// Requires room for one more signature (`EXCEED_SIGNING_COUNT`, §1.8).
+pub(crate) fn require_signing_room(state: &EmuState, ca: &CaRow) -> Result<(), EmuError> {
+    let max = i64::try_from(state.config().max_certs_per_ca).unwrap_or(i64::MAX);
+    if ca.signing_count >= max {
+        Err(EmuError::detail(
+            ErrorCode::ExceedSigningCount,
+            format!(
+                "the CA has signed {} certificates (limit {max})",
+                ca.signing_count
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation (§1.8)
+// ---------------------------------------------------------------------------------------
+
+fn invalid(detail: impl Into<String>) -> EmuError {
+    EmuError::detail(ErrorCode::InvalidInput, detail)
+}
+
+fn check_len(name: &str, value: Option<&String>, max: usize) -> Result<(), EmuError> {
+    match value {
+        Some(v) if !limits::fits(v, max) => {
+            Err(invalid(format!("{name} is longer than {max} characters")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_country(value: Option<&String>) -> Result<(), EmuError> {
+    match value.map(String::as_str) {
+        None | Some("") => Ok(()),
+        Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => Ok(()),
+        Some(c) => Err(invalid(format!(
+            "country {c:?} is not an ISO 3166-1 alpha-2 code"
+        ))),
+    }
+}
+
+fn check_common_name(cn: &str) -> Result<(), EmuError> {
+    if cn.trim().is_empty() {
+        return Err(EmuError::api(ErrorCode::EmptyCommonName));
+    }
+    if !limits::fits(cn, COMMON_NAME_MAX_LEN) {
+        return Err(EmuError::detail(
+            ErrorCode::ExceedCommonName,
+            format!("commonName is longer than {COMMON_NAME_MAX_LEN} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses `altName` / `ip` (`INVALID_X509_IP` for a bad address, `INVALID_INPUT` for a bad
+/// name).
+fn sans_of(alt_name: Option<&str>, ip: Option<&str>) -> Result<Sans, EmuError> {
+    Sans::parse(alt_name, ip).map_err(pki_err)
+}
+
+/// Checks Create CA's `x509Parameters` (§2.1); returns the SANs.
+pub(crate) fn validate_ca_params(p: &X509CaParameters) -> Result<Sans, EmuError> {
+    if p.is_empty() {
+        return Err(EmuError::api(ErrorCode::EmptyX509Parameters));
+    }
+    check_common_name(&p.common_name)?;
+    check_len(
+        "organization",
+        p.organization.as_ref(),
+        ORGANIZATION_MAX_LEN,
+    )?;
+    check_len(
+        "organizationUnit",
+        p.organization_unit.as_ref(),
+        LONG_FIELD_MAX_LEN,
+    )?;
+    check_len("locality", p.locality.as_ref(), LONG_FIELD_MAX_LEN)?;
+    check_len(
+        "stateProvince",
+        p.state_province.as_ref(),
+        LONG_FIELD_MAX_LEN,
+    )?;
+    check_country(p.country.as_ref())?;
+    sans_of(p.alt_name.as_deref(), p.ip.as_deref())
+}
+
+/// Normalises a key-usage name for comparison (`digitalSignature`, `DIGITAL_SIGNATURE`,
+/// `digital-signature` are one).
+fn usage_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+const KEY_USAGES: [&str; 10] = [
+    "digitalsignature",
+    "nonrepudiation",
+    "contentcommitment",
+    "keyencipherment",
+    "dataencipherment",
+    "keyagreement",
+    "keycertsign",
+    "crlsign",
+    "encipheronly",
+    "decipheronly",
+];
+
+const EXTENDED_KEY_USAGES: [&str; 8] = [
+    "serverauth",
+    "clientauth",
+    "codesigning",
+    "emailprotection",
+    "timestamping",
+    "ocspsigning",
+    "any",
+    "anyextendedkeyusage",
+];
+
+fn is_dotted_oid(s: &str) -> bool {
+    s.split('.').count() >= 2
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Checks Issue End Cert's `x509Parameters` (§2.11); returns the SANs to write.
+///
+/// `keyUsage` / `extendedKeyUsage` (undocumented) must name known usages (else
+/// `INVALID_X509_KEY_USAGE` / `INVALID_X509_EXTENDED_KEY_USAGE`); the certificate profile
+/// itself is fixed (digitalSignature[, keyEncipherment]; serverAuth, clientAuth). `other`
+/// SANs cannot be written (`INVALID_X509_OTHER` when non-empty); `useCnAsSan` adds the
+/// common name as a DNS name when it looks like one.
+pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, EmuError> {
+    if p.is_empty() {
+        return Err(EmuError::api(ErrorCode::EmptyX509Parameters));
+    }
+    check_common_name(&p.common_name)?;
+    check_len(
+        "organization",
+        p.organization.as_ref(),
+        ORGANIZATION_MAX_LEN,
+    )?;
+    for (name, value) in [
+        ("organizationUnit", &p.organization_unit),
+        ("locality", &p.locality),
+        ("stateProvince", &p.state_province),
+        ("streetAddress", &p.street_address),
+    ] {
+        check_len(name, value.as_ref(), LONG_FIELD_MAX_LEN)?;
+    }
+    check_country(p.country.as_ref())?;
+    for ku in p.key_usage.iter().flatten() {
+        if !KEY_USAGES.contains(&usage_key(ku).as_str()) {
+            return Err(EmuError::detail(
+                ErrorCode::InvalidX509KeyUsage,
+                format!("unknown key usage {ku:?}"),
+            ));
+        }
+    }
+    for eku in p.extended_key_usage.iter().flatten() {
+        if !EXTENDED_KEY_USAGES.contains(&usage_key(eku).as_str()) && !is_dotted_oid(eku) {
+            return Err(EmuError::detail(
+                ErrorCode::InvalidX509ExtendedKeyUsage,
+                format!("unknown extended key usage {eku:?}"),
+            ));
+        }
+    }
+    if p.other.as_deref().is_some_and(|o| !o.trim().is_empty()) {
+        return Err(EmuError::detail(
+            ErrorCode::InvalidX509Other,
+            "other-name SANs are not supported",
+        ));
+    }
+    let mut sans = sans_of(p.alt_name.as_deref(), p.ip.as_deref())?;
+    for item in limits::split_san_list(p.uri.as_deref().unwrap_or("")) {
+        let ok = item.bytes().all(|b| b.is_ascii_graphic())
+            && item.split_once(':').is_some_and(|(scheme, rest)| {
+                !scheme.is_empty()
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                    && !rest.is_empty()
+            });
+        if !ok {
+            return Err(EmuError::detail(
+                ErrorCode::InvalidX509Uri,
+                format!("URI SAN {item:?} is not an absolute URI"),
+            ));
+        }
+        sans.uris.push(item.to_owned());
+    }
+    let cn = p.common_name.trim();
+    if p.use_cn_as_san == Some(true)
+        && !cn.is_empty()
+        && cn.bytes().all(|b| b.is_ascii_graphic())
+        && !sans.dns.iter().any(|d| d.eq_ignore_ascii_case(cn))
+    {
+        if cn.contains('@') {
+            sans.emails.push(cn.to_owned());
+        } else if let Ok(ip) = cn.parse() {
+            sans.ips.push(ip);
+        } else {
+            sans.dns.push(cn.to_owned());
+        }
+    }
+    Ok(sans)
+}
+
+/// Validates a `keyType` (`INVALID_X509_KEY_TYPE` for an unknown one).
+pub(crate) fn key_type(kt: &KeyType) -> Result<KeyType, EmuError> {
+    if kt.is_known() {
+        Ok(kt.clone())
+    } else {
+        Err(EmuError::detail(
+            ErrorCode::InvalidX509KeyType,
+            format!(
+                "keyType {:?} is not RSA2048, RSA4096, EC256 or EC521",
+                kt.as_str()
+            ),
+        ))
+    }
+}
+
+/// Resolves a `period` into days (§1.8): `MAX` (when allowed) is 3650 days, which the
+/// engine caps at the issuer's `notAfter`; explicit days must be 1–3650 (else
+/// `INVALID_INPUT_PERIOD`) and must end by `issuer_not_after` (else `EXCEED_EXPIRY_DATE`).
+pub(crate) fn period_days(
+    period: &Period,
+    allow_max: bool,
+    issuer_not_after: Option<i64>,
+    now_ms: i64,
+) -> Result<u32, EmuError> {
+    if !period.days_in_range(allow_max) {
+        return Err(EmuError::detail(
+            ErrorCode::InvalidInputPeriod,
+            format!("period {:?} is not 1-3650 days or MAX", period.as_wire()),
+        ));
+    }
+    let days = match period {
+        Period::Days(d) => *d,
+        _ => limits::PERIOD_MAX_DAYS,
+    };
+    if let (Period::Days(d), Some(limit)) = (period, issuer_not_after) {
+        let start = now_ms - now_ms.rem_euclid(1000);
+        if start + i64::from(*d) * DAY_MS > limit {
+            return Err(EmuError::detail(
+                ErrorCode::ExceedExpiryDate,
+                format!("{d} days exceed the issuing CA's validity"),
+            ));
+        }
+    }
+    if let Some(limit) = issuer_not_after
+        && limit <= now_ms
+    {
+        return Err(EmuError::detail(
+            ErrorCode::ExceedExpiryDate,
+            "the issuing CA's certificate has expired",
+        ));
+    }
+    Ok(days)
+}
+
+/// Canonical serial text of a path segment (`INVALID_INPUT_SERIAL_NO` when malformed).
+pub(crate) fn serial_param(segment: &str) -> Result<String, EmuError> {
+    let text = segment.trim();
+    if text.is_empty() {
+        return Err(EmuError::api(ErrorCode::EmptySerialNo));
+    }
+    pki::canonical_serial(text).map_err(|_| {
+        EmuError::detail(
+            ErrorCode::InvalidInputSerialNo,
+            format!("serial {text:?} is not colon-separated hex"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let now = 1_000_000_000_000;
+        let na = now + 10 * DAY_MS;
+        assert_eq!(period_days(&Period::Max, true, None, now).unwrap(), 3650);
+        assert_eq!(
+            period_days(&Period::Max, true, Some(na), now).unwrap(),
+            3650
+        );
+        assert_eq!(
+            period_days(&Period::Days(10), true, Some(na), now).unwrap(),
+            10
+        );
+        let e = |p: &Period, max, lim| period_days(p, max, lim, now).unwrap_err().code().unwrap();
+        assert_eq!(
+            e(&Period::Days(11), true, Some(na)),
+            ErrorCode::ExceedExpiryDate
+        );
+        assert_eq!(e(&Period::Max, false, None), ErrorCode::InvalidInputPeriod);
+        assert_eq!(
+            e(&Period::Days(0), true, None),
+            ErrorCode::InvalidInputPeriod
+        );
+        assert_eq!(
+            e(&Period::Days(3651), true, None),
+            ErrorCode::InvalidInputPeriod
+        );
+        assert_eq!(
+            e(&Period::Other("x".into()), true, None),
+            ErrorCode::InvalidInputPeriod
+        );
+        assert_eq!(
+            e(&Period::Max, true, Some(now)),
+            ErrorCode::ExceedExpiryDate
+        );
+    }
+
+    #[test]
+    fn end_params() {
+        let mut p = X509EndCertParameters {
+            common_name: "svc.example.com".into(),
+            use_cn_as_san: Some(true),
+            key_usage: Some(vec!["digitalSignature".into(), "KEY_ENCIPHERMENT".into()]),
+            extended_key_usage: Some(vec!["serverAuth".into(), "1.2.3.4".into()]),
+            uri: Some("spiffe://x/y".into()),
+            ..Default::default()
+        };
+        let s = validate_end_params(&p).unwrap();
+        assert_eq!(s.dns, ["svc.example.com"]);
+        assert_eq!(s.uris, ["spiffe://x/y"]);
+        p.key_usage = Some(vec!["flying".into()]);
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509KeyUsage)
+        );
+        p.key_usage = None;
+        p.extended_key_usage = Some(vec!["nope".into()]);
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509ExtendedKeyUsage)
+        );
+        p.extended_key_usage = None;
+        p.uri = Some("not a uri".into());
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509Uri)
+        );
+        p.uri = None;
+        p.ip = Some("300.1.1.1".into());
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509Ip)
+        );
+        p.ip = None;
+        p.other = Some("x".into());
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509Other)
+        );
+    }
+
+    #[test]
+    fn ca_params() {
+        let mut p = X509CaParameters::default();
+        assert_eq!(
+            validate_ca_params(&p).unwrap_err().code(),
+            Some(ErrorCode::EmptyX509Parameters)
+        );
+        p.country = Some("KR".into());
+        assert_eq!(
+            validate_ca_params(&p).unwrap_err().code(),
+            Some(ErrorCode::EmptyCommonName)
+        );
+        p.common_name = "x".repeat(65);
+        assert_eq!(
+            validate_ca_params(&p).unwrap_err().code(),
+            Some(ErrorCode::ExceedCommonName)
+        );
+        p.common_name = "ok".into();
+        p.organization = Some("o".repeat(65));
+        assert_eq!(
+            validate_ca_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidInput)
+        );
+        p.organization = None;
+        p.country = Some("KOR".into());
+        assert_eq!(
+            validate_ca_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidInput)
+        );
+        p.country = Some("kr".into());
+        assert!(validate_ca_params(&p).is_ok());
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(serial_param("0A:1b").unwrap(), "0a:1b");
+        assert_eq!(
+            serial_param("zz").unwrap_err().code(),
+            Some(ErrorCode::InvalidInputSerialNo)
+        );
+    }
+}
