@@ -48,12 +48,9 @@ impl Emulator {
             // Keep draining so the emulator never blocks on a full pipe.
             for _ in lines {}
         });
-        let line = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(l) => l,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("pca-emulator printed no ready line within 30 s");
-            }
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) else {
+            let _ = child.kill();
+            panic!("pca-emulator printed no ready line within 30 s");
         };
         let base_url = line
             .rsplit(' ')
