@@ -697,6 +697,47 @@ fn openssl_csrs_are_parsed_and_signed() {
     }
 }
 
+#[test]
+fn subjects_rcgen_cannot_reproduce_are_refused() {
+    let w = Work::new();
+    let root = make_root(KeyType::Ec256, "Root");
+    let sub = make_sub(&root, KeyType::Ec256, "Sub");
+    let key_p = w.path("k.key");
+    openssl_ok(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        &key_p,
+    ]);
+    for (name, subj) in [("two-ou", "/OU=a/OU=b/CN=x"), ("multi-rdn", "/CN=x+UID=y")] {
+        let csr_p = w.path(&format!("{name}.csr"));
+        let mut args = vec!["req", "-new", "-key", &key_p, "-subj", subj, "-out", &csr_p];
+        if name == "multi-rdn" {
+            args.push("-multivalue-rdn");
+        }
+        openssl_ok(&args);
+        let csr = String::from_utf8(w.read(&format!("{name}.csr"))).unwrap();
+        parse_csr(&csr).unwrap();
+        assert!(
+            matches!(
+                sign_end_csr(
+                    &sub.issuer(),
+                    &csr,
+                    30,
+                    &new_serial().unwrap(),
+                    &urls("s"),
+                    now_ms()
+                ),
+                Err(PkiError::Unsupported(_))
+            ),
+            "{name}"
+        );
+    }
+}
+
 /// Base64 in 64-column lines (test helper; openssl does the work).
 fn base64_lines(der: &[u8]) -> String {
     let w = Work::new();
