@@ -1,16 +1,6 @@
 //! Certificate issuance: self-signed roots, sub-CA CSRs, sub CAs, end-entity certificates.
 //!
-//! Extension profile (RFC 5280; `KU` = keyUsage, always critical):
-//!
-//! | kind | basicConstraints (critical) | KU | EKU | other |
-//! |------|-----------------------------|----|-----|-------|
-//! | root | `CA:TRUE`, no pathlen | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI (= SKI), SANs if given |
-//! | sub CA | `CA:TRUE`, pathlen = issuer's − 1 (none if the issuer has none) | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI, SANs from the CSR, CRL DP, AIA (OCSP, caIssuers) when given |
-//! | end | `CA:FALSE` | digitalSignature (+ keyEncipherment for RSA keys) | serverAuth, clientAuth | SKI, AKI, SANs, CRL DP, AIA (OCSP, caIssuers) when given |
-//!
-//! SKIs are the truncated SHA-256 of the public key (RFC 7093 method 1); AKIs copy the
-//! issuer certificate's SKI. Sub-CA pathlen is inherited rather than fixed at 0 because the
-//! API lets a sub CA be the `issuerTag` of another sub CA (three tiers).
+//! The extension profile of each kind is the table in the `pki` module docs.
 //!
 //! Validity: `notBefore` = `now_ms` truncated to the second; `notAfter` = `notBefore` +
 //! `days`, capped at the issuer's `notAfter` (the API's "cannot exceed the CA's validity";

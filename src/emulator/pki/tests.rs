@@ -932,3 +932,18 @@ fn issuer_without_key_cert_sign_is_refused() {
         Err(PkiError::BadCert(_))
     ));
 }
+
+#[test]
+fn public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<CaKey>();
+    send_sync::<PkiError>();
+    send_sync::<Issued>();
+    send_sync::<CsrInfo>();
+    send_sync::<CertInfo>();
+    send_sync::<Revoked>();
+    send_sync::<OcspStatus>();
+    send_sync::<Urls>();
+    send_sync::<Subject>();
+    send_sync::<Sans>();
+}
