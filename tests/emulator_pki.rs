@@ -340,7 +340,7 @@ fn sub_ca_csr_passes_openssl_req_verify() {
 #[test]
 fn crl_check_rejects_revoked_and_accepts_good() {
     let w = Work::new();
-    for kt in [KeyType::Ec256, KeyType::Rsa2048] {
+    for kt in [KeyType::Ec256, KeyType::Rsa2048, KeyType::Ec521] {
         let root = make_root(kt.clone(), "Root");
         let sub = make_sub(&root, kt.clone(), "Sub");
         let (_, good) = make_leaf(&sub, KeyType::Ec256, "good.example.com");
@@ -450,7 +450,7 @@ fn ocsp_round_trip(
 #[test]
 fn ocsp_reports_good_and_revoked() {
     let w = Work::new();
-    for kt in [KeyType::Ec256, KeyType::Rsa2048] {
+    for kt in [KeyType::Ec256, KeyType::Rsa2048, KeyType::Ec521] {
         let root = make_root(kt.clone(), "Root");
         let sub = make_sub(&root, kt.clone(), "Sub");
         let (_, good) = make_leaf(&sub, KeyType::Ec256, "good.example.com");
