@@ -286,12 +286,26 @@ async fn every_operation_happy_path() {
         10
     );
 
+    // The undocumented `csrPemDer` (Base64 DER) works when `csrPem` is absent.
+    let der_b64: String = csr.lines().filter(|l| !l.starts_with("-----")).collect();
+    let by_der = api
+        .post(
+            &format!("/api/v1/ca/{sub_tag}/cert/sign"),
+            json!({"csrPemDer": der_b64, "period": "5"}),
+        )
+        .await
+        .ok();
+    let der_serial = by_der["serialNo"].as_str().unwrap().to_owned();
+    api.post_empty(&format!("/api/v1/ca/{sub_tag}/cert/{der_serial}/revoke"))
+        .await
+        .ok();
+
     // §2.13 Get End Cert List, §2.14 Get End Cert (colons escaped or not, any case).
     let list = api.get(&format!("/api/v1/ca/{sub_tag}/cert")).await.ok();
-    assert_eq!(list["totalCnt"], 3);
+    assert_eq!(list["totalCnt"], 4);
     assert_eq!(
         list["listCerts"],
-        json!([serial, default_serial, csr_serial])
+        json!([serial, default_serial, csr_serial, der_serial])
     );
     let got = api
         .get(&format!("/api/v1/ca/{sub_tag}/cert/{serial}"))
@@ -365,7 +379,7 @@ async fn every_operation_happy_path() {
     );
     assert_eq!(
         api.get(&format!("/api/v1/ca/{sub_tag}/cert")).await.ok()["totalCnt"],
-        3
+        4
     );
 
     // §2.20 Delete OCSP.

@@ -22,12 +22,42 @@
 //! | Get CA CRL, Rotate CRL, Trim CA (§2.7, §2.23, §2.24) | [`crl`] |
 //! | `/ext/{caTag}/ocsp` (§2.19) | [`ocsp_respond`], [`ocsp_request_from_get`] |
 //!
-//! Serial numbers are the API's colon hex (§1.9), lower case: see [`new_serial`]. The
-//! certificate profiles are described in [`self_signed_root`]'s module notes below and in
-//! `issue.rs`: roots `CA:TRUE` + keyCertSign/cRLSign/digitalSignature + SKI; sub CAs the
-//! same with pathlen inherited from the parent, AKI, CRL DP and AIA; end certificates
-//! `CA:FALSE`, digitalSignature (+ keyEncipherment for RSA), EKU serverAuth + clientAuth,
-//! SANs, SKI/AKI, CRL DP and AIA (OCSP once configured).
+//! # Formats
+//!
+//! - **Serials** (§1.9): 20 random bytes, first byte `0x01..=0x7f`, lower-case colon hex
+//!   (`5d:0e:…:11`), from [`new_serial`]. Inputs are accepted in either case;
+//!   [`canonical_serial`] normalises. Everything this module reports (certificates, OCSP
+//!   lookups) uses the canonical form.
+//! - **SANs** (§1.8): `altName` and `ip` are comma-separated lists, see [`Sans::parse`].
+//! - **Times**: epoch milliseconds in, whole seconds in certificates (`notBefore` = `now_ms`
+//!   truncated); [`Issued`] reports the values actually encoded.
+//! - **PEM** out: 64-column base64, `\n` line ends, trailing `\n`. Keys: PKCS#8
+//!   `PRIVATE KEY`.
+//!
+//! # Certificate profiles
+//!
+//! `KU` = keyUsage (always critical); basicConstraints is always critical.
+//!
+//! | kind | basicConstraints | KU | EKU | other extensions |
+//! |------|------------------|----|-----|------------------|
+//! | root ([`self_signed_root`]) | `CA:TRUE` | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI (= SKI), SANs if any |
+//! | sub CA ([`sign_sub_ca`]) | `CA:TRUE`, pathlen = parent's − 1 (none when the parent has none) | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI, SANs of the CSR, CRL DP, AIA (OCSP, caIssuers) from [`Urls`] |
+//! | end entity ([`issue_end_cert`], [`sign_end_csr`]) | `CA:FALSE` | digitalSignature (+ keyEncipherment for RSA keys) | serverAuth, clientAuth | SKI, AKI, SANs, CRL DP, AIA (OCSP once configured, caIssuers) from [`Urls`] |
+//!
+//! SKI = truncated SHA-256 of the public key; AKI = the issuer certificate's SKI (so CAs
+//! signed elsewhere and activated here chain correctly). Sub-CA pathlen is inherited rather
+//! than fixed at 0 because the API lets a sub CA be the `issuerTag` of another sub CA. CSRs
+//! only contribute their subject (kept byte for byte), SANs and key: the profile decides
+//! every extension. Validity is `days` from now, capped at the issuer's `notAfter`.
+//!
+//! Signatures: RSA keys sign with SHA-256 (PKCS#1 v1.5), P-256 with ECDSA-SHA256, P-521 with
+//! ECDSA-SHA512. CRLs are v2 with cRLNumber and AKI; OCSP responses are signed by the CA
+//! itself (no delegated responder).
+//!
+//! # Errors
+//!
+//! [`PkiError`] never carries key material; [`PkiError::api_code`] gives the default API
+//! error code for each variant.
 
 mod crl;
 mod csr;

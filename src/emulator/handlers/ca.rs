@@ -87,6 +87,15 @@ fn check_parent(state: &EmuState, c: &rusqlite::Connection, tag: &str) -> Result
     Ok(parent)
 }
 
+/// Engine errors of signing a sub CA: an issuer unable to sign CA certificates (e.g.
+/// `pathLenConstraint` 0) is `INVALID_ISSUER_CA`.
+fn issuer_err(e: PkiError) -> EmuError {
+    match e {
+        PkiError::BadCert(m) => EmuError::detail(ErrorCode::InvalidIssuerCa, m),
+        other => pki_err(other),
+    }
+}
+
 /// A record of a certificate signed by `ca` (its end-certificate list).
 pub(crate) fn cert_row(
     ca: &CaRow,
@@ -203,7 +212,7 @@ pub(crate) fn create_ca(state: &EmuState, call: &Call) -> Result<Response, EmuEr
                 &urls_of(state, parent),
                 now,
             )
-            .map_err(pki_err)?;
+            .map_err(issuer_err)?;
             let row = cert_row(parent, "SUB", &issued, parent.ocsp_url.as_deref())?;
             signed_by_parent = Some(row);
             let cert = CaCert {
@@ -426,7 +435,7 @@ pub(crate) fn sign_sub_csr(state: &EmuState, call: &Call) -> Result<Response, Em
         &urls_of(state, &ca),
         now,
     )
-    .map_err(pki_err)?;
+    .map_err(issuer_err)?;
     let row = cert_row(&ca, "SUB", &issued, ca.ocsp_url.as_deref())?;
     state
         .store()

@@ -1,16 +1,6 @@
 //! Certificate issuance: self-signed roots, sub-CA CSRs, sub CAs, end-entity certificates.
 //!
-//! Extension profile (RFC 5280; `KU` = keyUsage, always critical):
-//!
-//! | kind | basicConstraints (critical) | KU | EKU | other |
-//! |------|-----------------------------|----|-----|-------|
-//! | root | `CA:TRUE`, no pathlen | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI (= SKI), SANs if given |
-//! | sub CA | `CA:TRUE`, pathlen = issuer's − 1 (none if the issuer has none) | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI, SANs from the CSR, CRL DP, AIA (OCSP, caIssuers) when given |
-//! | end | `CA:FALSE` | digitalSignature (+ keyEncipherment for RSA keys) | serverAuth, clientAuth | SKI, AKI, SANs, CRL DP, AIA (OCSP, caIssuers) when given |
-//!
-//! SKIs are the truncated SHA-256 of the public key (RFC 7093 method 1); AKIs copy the
-//! issuer certificate's SKI. Sub-CA pathlen is inherited rather than fixed at 0 because the
-//! API lets a sub CA be the `issuerTag` of another sub CA (three tiers).
+//! The extension profile of each kind is the table in the `pki` module docs.
 //!
 //! Validity: `notBefore` = `now_ms` truncated to the second; `notAfter` = `notBefore` +
 //! `days`, capped at the issuer's `notAfter` (the API's "cannot exceed the CA's validity";
@@ -115,6 +105,13 @@ pub(crate) fn load_issuer<'k>(issuer: &Issuer<'k>) -> Result<LoadedIssuer<'k>, P
             "the issuer certificate is not a CA".into(),
         ));
     }
+    if let Ok(Some(ku)) = cert.key_usage()
+        && !ku.value.key_cert_sign()
+    {
+        return Err(PkiError::BadCert(
+            "the issuer certificate's keyUsage lacks keyCertSign".into(),
+        ));
+    }
     let mut params = CertificateParams::default();
     params.distinguished_name = dn_from_x509(cert.subject(), "issuer subject")?;
     params.key_identifier_method = match subject_key_id(&cert) {
@@ -184,6 +181,14 @@ fn url(u: &Option<String>) -> Result<Option<&str>, PkiError> {
             "URL {s:?} is not printable ASCII without spaces"
         ))),
     }
+}
+
+/// A CA's subject names everything it signs, so it may not be empty.
+fn require_subject(subject: &Subject) -> Result<(), PkiError> {
+    if subject.to_dn().iter().next().is_none() {
+        return Err(PkiError::BadInput("a CA needs a non-empty subject".into()));
+    }
+    Ok(())
 }
 
 /// The AIA extension (RFC 5280 §4.2.2.1) for the OCSP and caIssuers URLs, if any.
@@ -315,6 +320,7 @@ pub fn self_signed_root(
     serial: &str,
     now_ms: i64,
 ) -> Result<Issued, PkiError> {
+    require_subject(subject)?;
     let (not_before_ms, not_after_ms) = validity(now_ms, days, None)?;
     let p = params(Request {
         kind: Kind::Root,
@@ -335,6 +341,7 @@ pub fn self_signed_root(
 /// Create CA's `x509Parameters`, signed by the CA key, requesting `CA:TRUE` and
 /// keyCertSign/cRLSign/digitalSignature. Returns PEM (`-----BEGIN CERTIFICATE REQUEST-----`).
 pub fn sub_ca_csr(key: &CaKey, subject: &Subject, sans: &Sans) -> Result<String, PkiError> {
+    require_subject(subject)?;
     let mut p = CertificateParams::default();
     p.distinguished_name = subject.to_dn();
     p.subject_alt_names = sans.to_rcgen()?;
@@ -386,8 +393,13 @@ pub fn sign_sub_ca(
 }
 
 /// Signs an end-entity CSR (Sign End Csr, §2.12): the CSR's signature is verified (RSA
-/// 2048–8192, ECDSA P-256/P-384/P-521, Ed25519); its subject and SANs are kept; extensions
-/// follow the end-entity profile whatever the CSR requests.
+/// 2048–8192, ECDSA P-256/P-384/P-521, Ed25519); its subject (byte for byte, string types
+/// included) and SANs are kept; extensions follow the end-entity profile whatever the CSR
+/// requests.
+///
+/// Subjects with a multi-valued RDN or a repeated attribute type (two `OU`s) cannot be
+/// reproduced and are refused with [`PkiError::Unsupported`], as are SAN types other than
+/// DNS, e-mail, IP and URI.
 pub fn sign_end_csr(
     issuer: &Issuer<'_>,
     csr_pem: &str,
@@ -419,6 +431,11 @@ fn sign_csr(
     now_ms: i64,
 ) -> Result<Issued, PkiError> {
     let csr = read_csr(csr_pem)?;
+    if matches!(kind, Kind::SubCa(_)) && csr.dn.iter().next().is_none() {
+        return Err(PkiError::BadCsr(
+            "a CA CSR needs a non-empty subject".into(),
+        ));
+    }
     let kind = match kind {
         Kind::End { .. } => Kind::End { rsa: csr.is_rsa },
         k => k,

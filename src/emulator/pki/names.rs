@@ -187,6 +187,14 @@ pub(crate) fn dn_from_x509(name: &X509Name<'_>, what: &str) -> Result<Distinguis
             .iter()
             .ok_or_else(|| unsupported("attribute type OID too large"))?
             .collect();
+        // yasna asserts a well-formed OID when writing: at least two arcs, a valid first pair.
+        let well_formed = match arcs.as_slice() {
+            [a, b, ..] => *a < 2 && *b < 40 || *a == 2,
+            _ => false,
+        };
+        if !well_formed {
+            return Err(unsupported("malformed attribute type OID"));
+        }
         let ty = DnType::from_oid(&arcs);
         if dn.get(&ty).is_some() {
             return Err(unsupported("repeated attribute type"));

@@ -865,3 +865,85 @@ fn errors_display_without_detail_leaks() {
         "EXCEED_EXPIRY_DATE"
     );
 }
+
+#[test]
+fn cas_need_a_subject_and_sane_times() {
+    let key = ec();
+    let empty = Subject {
+        common_name: Some(String::new()),
+        ..Subject::default()
+    };
+    assert!(matches!(
+        self_signed_root(
+            &key,
+            &empty,
+            &Sans::default(),
+            10,
+            &new_serial().unwrap(),
+            NOW
+        ),
+        Err(PkiError::BadInput(_))
+    ));
+    assert!(matches!(
+        sub_ca_csr(&key, &empty, &Sans::default()),
+        Err(PkiError::BadInput(_))
+    ));
+    // Before 1970, and past year 9999.
+    for now in [-1, 253_402_300_800_000] {
+        assert!(matches!(
+            self_signed_root(
+                &key,
+                &Subject::with_common_name("R"),
+                &Sans::default(),
+                1,
+                &new_serial().unwrap(),
+                now
+            ),
+            Err(PkiError::BadInput(_))
+        ));
+    }
+}
+
+#[test]
+fn issuer_without_key_cert_sign_is_refused() {
+    let key = ec();
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name = Subject::with_common_name("CRL-only CA").to_dn();
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.key_usages = vec![rcgen::KeyUsagePurpose::CrlSign];
+    p.not_before = time::to_datetime(NOW).unwrap();
+    p.not_after = time::to_datetime(NOW + 100 * DAY).unwrap();
+    let pem = p.self_signed(&key.pair).unwrap().pem();
+    let issuer = Issuer {
+        cert_pem: &pem,
+        key: &key,
+    };
+    assert!(matches!(
+        issue_end_cert(
+            &issuer,
+            &ec(),
+            &Subject::with_common_name("x"),
+            &Sans::default(),
+            1,
+            &new_serial().unwrap(),
+            &Urls::default(),
+            NOW
+        ),
+        Err(PkiError::BadCert(_))
+    ));
+}
+
+#[test]
+fn public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<CaKey>();
+    send_sync::<PkiError>();
+    send_sync::<Issued>();
+    send_sync::<CsrInfo>();
+    send_sync::<CertInfo>();
+    send_sync::<Revoked>();
+    send_sync::<OcspStatus>();
+    send_sync::<Urls>();
+    send_sync::<Subject>();
+    send_sync::<Sans>();
+}

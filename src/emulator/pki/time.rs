@@ -13,10 +13,19 @@ pub(crate) fn floor_to_second(ms: i64) -> i64 {
     ms.div_euclid(1000) * 1000
 }
 
-/// Epoch milliseconds → `OffsetDateTime` (sub-second part dropped).
+/// Epoch milliseconds → `OffsetDateTime` (sub-second part dropped). Only 1970 to 9999 is
+/// accepted: the encoders assert a year in `0..10000`, and nothing here predates 1970.
 pub(crate) fn to_datetime(ms: i64) -> Result<OffsetDateTime, PkiError> {
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .map_err(|_| PkiError::BadInput(format!("timestamp {ms} ms is out of range")))
+    let out_of_range = || PkiError::BadInput(format!("timestamp {ms} ms is out of range"));
+    if ms < 0 {
+        return Err(out_of_range());
+    }
+    let dt =
+        OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map_err(|_| out_of_range())?;
+    if dt.year() > 9999 {
+        return Err(out_of_range());
+    }
+    Ok(dt)
 }
 
 /// Epoch milliseconds → `std::time::Duration` since the epoch (must not be negative).
