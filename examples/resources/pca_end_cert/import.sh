@@ -1,0 +1,1 @@
+terraform import pca_end_cert.web "1a2b3c4d-5e6f7a8b/3a:1f:00:9c:44:e2:7b:10:5d:aa:01:23:45:67:89:ab:cd:ef:10:20"
