@@ -236,7 +236,7 @@ fn attr_line(a: &Attribute, prefix: &str, nested: &mut Pending) -> String {
         };
         line.push_str(&format!(" Defaults to {shown}."));
     }
-    if a.forces_replacement() {
+    if a.forces_replacement() && !desc.to_lowercase().contains("forces") {
         line.push_str(" Changing this forces a new resource.");
     }
     if let Some(id) = link {
