@@ -300,3 +300,63 @@ fn acc_ca_deletion_protection_stops_destroy_and_destroy_revokes() {
     let err = rt.block_on(client.get_ca(&tag)).expect_err("gone");
     assert!(err.is_not_found(), "{err}");
 }
+
+#[test]
+fn acc_ca_faults_503_apply_and_destroy_without_duplicates() {
+    let emu = Emulator::start(&[
+        "--fault-rate",
+        "0.2",
+        "--fault-status",
+        "503",
+        "--fault-seed",
+        "7",
+    ]);
+    let body = format!(
+        "{ROOT_AND_CERT}\n{}",
+        r#"
+resource "pca_ca" "sub" {
+  alias         = "sub-ca"
+  ca_type       = "PRIVATE_SUB"
+  issuer_ca_tag = pca_ca.root.ca_tag
+  key_type      = "EC256"
+  validity_days = 365
+  subject = {
+    common_name = "Example Sub CA"
+  }
+}
+
+resource "pca_end_cert" "api" {
+  count    = 3
+  ca_tag   = pca_ca.sub.ca_tag
+  key_type = "EC256"
+  subject = {
+    common_name = "api-${count.index}.example.com"
+  }
+}
+"#
+    );
+    let ws = workspace(TerraformVersion::V1_15_5, &emu, &body);
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let faults = emu
+        .requests()
+        .iter()
+        .filter(|r| r.ends_with("-> 503"))
+        .count();
+    assert!(faults > 0, "faults were injected: {:?}", emu.requests());
+    // Exactly the CAs and certificates of the configuration exist.
+    let client = emu.client();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    // The test's own client meets the injected faults too (and retries them).
+    let cas = rt.block_on(client.get_ca_list_all()).expect("list");
+    assert_eq!(cas.len(), 2, "no duplicate CA");
+    let sub = state_attr(&ws, "pca_ca.sub", "ca_tag");
+    let certs = rt
+        .block_on(client.get_end_cert_list_all(&sub.as_str().into()))
+        .expect("list");
+    assert_eq!(certs.len(), 3, "no duplicate certificate: {certs:?}");
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(0), "{text}");
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    let left = rt.block_on(client.get_ca_list_all()).unwrap_or_default();
+    assert!(left.is_empty(), "everything destroyed: {left:?}");
+}
