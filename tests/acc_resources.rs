@@ -262,6 +262,7 @@ fn acc_ca_deletion_protection_stops_destroy_and_destroy_revokes() {
     let serial = state_attr(&ws, "pca_end_cert.web", "serial_number");
     let out = ws.fails(&["destroy", "-auto-approve", "-no-color"]);
     assert!(out.contains("CA Is Protected From Deletion"), "{out}");
+    assert!(!out.contains("Destroying..."), "nothing was touched: {out}");
     let client = emu.client();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let tag = pca::api::model::CaTag::from(ca_tag.as_str());
@@ -274,17 +275,27 @@ fn acc_ca_deletion_protection_stops_destroy_and_destroy_revokes() {
             .map(|s| s.as_str().to_owned()),
         Some("ACTIVE".to_owned())
     );
-    // The certificate was destroyed (revoked) before the CA refused: the CRL lists it.
-    let crl = rt.block_on(client.get_ca_crl(&tag)).expect("crl");
-    std::fs::write(ws.path().join("ca.crl"), &crl).expect("write");
-    let text = std::process::Command::new("openssl")
-        .args(["crl", "-in", "ca.crl", "-noout", "-text"])
-        .current_dir(ws.path())
-        .output()
-        .expect("openssl");
-    let text = String::from_utf8_lossy(&text.stdout).to_uppercase();
+    // The plan stopped before anything was touched: the certificate is not revoked.
+    let crl_text = |ws: &Workspace| {
+        let crl = rt.block_on(client.get_ca_crl(&tag)).expect("crl");
+        std::fs::write(ws.path().join("ca.crl"), &crl).expect("write");
+        let out = std::process::Command::new("openssl")
+            .args(["crl", "-in", "ca.crl", "-noout", "-text"])
+            .current_dir(ws.path())
+            .output()
+            .expect("openssl");
+        String::from_utf8_lossy(&out.stdout).to_uppercase()
+    };
     let hex = serial.replace(':', "").to_uppercase();
-    assert!(text.contains(&hex), "CRL lists {hex}:\n{text}");
+    assert!(!crl_text(&ws).contains(&hex), "nothing was revoked");
+    // Destroying the certificate revokes it: the CRL lists it.
+    ws.ok(&[
+        "destroy",
+        "-auto-approve",
+        "-no-color",
+        "-target=pca_end_cert.web",
+    ]);
+    assert!(crl_text(&ws).contains(&hex), "the CRL lists {hex}");
     // Lift the protection, then destroy works and the CA is gone.
     ws.write(
         "main.tf",
