@@ -48,7 +48,8 @@ fn acc_release_zip_installs_from_a_mirror_and_applies() {
                 ws.path().join("mirror").display()
             ),
         );
-        ws.env("HOME", &ws.path().display().to_string());
+        let home = ws.path().display().to_string();
+        ws.env("HOME", home);
         ws.write(
             "main.tf",
             &format!(
