@@ -5,6 +5,7 @@
 pub mod ca;
 pub mod common;
 pub mod end_cert;
+pub mod sub_ca_cert;
 
 use crate::framework::resource::DynResource;
 use crate::provider::PcaData;
@@ -15,5 +16,6 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
     vec![
         Arc::new(ca::CaResource),
         Arc::new(end_cert::EndCertResource),
+        Arc::new(sub_ca_cert::SubCaCertResource),
     ]
 }
