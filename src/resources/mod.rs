@@ -5,6 +5,7 @@
 pub mod ca;
 pub mod common;
 pub mod end_cert;
+pub mod sub_ca_activation;
 pub mod sub_ca_cert;
 
 use crate::framework::resource::DynResource;
@@ -17,5 +18,6 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
         Arc::new(ca::CaResource),
         Arc::new(end_cert::EndCertResource),
         Arc::new(sub_ca_cert::SubCaCertResource),
+        Arc::new(sub_ca_activation::SubCaActivationResource),
     ]
 }
