@@ -4,7 +4,9 @@
 
 pub mod ca;
 pub mod common;
+pub mod crl_config;
 pub mod end_cert;
+pub mod ocsp;
 pub mod sub_ca_activation;
 pub mod sub_ca_cert;
 
@@ -19,5 +21,7 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
         Arc::new(end_cert::EndCertResource),
         Arc::new(sub_ca_cert::SubCaCertResource),
         Arc::new(sub_ca_activation::SubCaActivationResource),
+        Arc::new(ocsp::OcspResource),
+        Arc::new(crl_config::CrlConfigResource),
     ]
 }
