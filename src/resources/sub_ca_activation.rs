@@ -76,7 +76,7 @@ impl Resource for SubCaActivationResource {
                     pem_changed(prior, planned)
                 })
                 .validate(pem_validator("certificate", CERT_LABELS))
-                .description("The CA's signed certificate (PEM), issued for the CA's `csr_pem`, for example `pca_sub_ca_cert.sub.certificate_pem`. Compared by content, not formatting."),
+                .description("The CA's signed certificate (PEM), issued for the CA's `csr_pem`, for example `pca_sub_ca_cert.sub.certificate_pem`. Compared by content: formatting alone changes nothing; another certificate forces a new activation, which the plan refuses for a CA already active."),
         )
         .attr(
             Attribute::string("chain_pem")
@@ -85,7 +85,7 @@ impl Resource for SubCaActivationResource {
                     pem_changed(prior, planned)
                 })
                 .validate(pem_validator("certificate chain", CERT_LABELS))
-                .description("The signer's certificate chain (PEM, concatenated): the certificate that signed `certificate_pem` first, up to the root, for example `pca_sub_ca_cert.sub.chain_pem`. Compared by content, not formatting."),
+                .description("The signer's certificate chain (PEM, concatenated): the certificate that signed `certificate_pem` first, up to the root, for example `pca_sub_ca_cert.sub.chain_pem`. Compared by content: formatting alone changes nothing; another chain forces a new activation, which the plan refuses for a CA already active."),
         )
         .attr(
             Attribute::string("status")
