@@ -93,8 +93,8 @@ resource "pca_crl_config" "root" {{
 fn ocsp_status(ws: &Workspace, url: &str) -> String {
     let out = Command::new("openssl")
         .args([
-            "ocsp", "-url", url, "-issuer", "root.pem", "-cert", "leaf.pem", "-CAfile",
-            "root.pem", "-timeout", "20",
+            "ocsp", "-url", url, "-issuer", "root.pem", "-cert", "leaf.pem", "-CAfile", "root.pem",
+            "-timeout", "20",
         ])
         .current_dir(ws.path())
         .output()
@@ -160,7 +160,10 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
     // Removing ocsp_url goes back to the default, in place.
     write_main(&ws, &emu, &config(None, 7));
     let plan = ws.ok(&["plan", "-no-color"]);
-    assert!(plan.contains("0 to add, 1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.contains("0 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
     ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_eq!(ws.ok(&["output", "-raw", "ocsp_url"]), url);
 
@@ -170,9 +173,7 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
         c.delete_ocsp(&t).await.expect("delete ocsp");
         c.update_crl_config(
             &t,
-            &pca::api::model::UpdateCrlConfigRequest {
-                expiry: "9".into(),
-            },
+            &pca::api::model::UpdateCrlConfigRequest { expiry: "9".into() },
         )
         .await
         .expect("update crl config");
@@ -181,7 +182,9 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
     assert_eq!(plan.code, Some(2), "{plan}");
     assert!(
         plan.stdout.contains("pca_ocsp.root will be created")
-            && plan.stdout.contains("pca_crl_config.root will be updated in-place")
+            && plan
+                .stdout
+                .contains("pca_crl_config.root will be updated in-place")
             && plan.stdout.contains("1 to add, 1 to change, 0 to destroy"),
         "{plan}"
     );

@@ -152,7 +152,12 @@ fn acc_sub_ca_activation_external_parent_one_apply_import_destroy() {
     let sub_tag = ws.ok(&["output", "-raw", "sub_tag"]);
     let root_tag = ws.ok(&["output", "-raw", "root_tag"]);
     let serial = ws.ok(&["output", "-raw", "serial"]);
-    ws.ok(&["state", "rm", "pca_sub_ca_activation.sub", "pca_sub_ca_cert.sub"]);
+    ws.ok(&[
+        "state",
+        "rm",
+        "pca_sub_ca_activation.sub",
+        "pca_sub_ca_cert.sub",
+    ]);
     ws.ok(&["import", "-no-color", "pca_sub_ca_activation.sub", &sub_tag]);
     // The certificate of an active sub CA: its CSR cannot be read back any more, so the
     // first apply records it in place (no replacement, no API call), then all is quiet.
@@ -166,7 +171,9 @@ fn acc_sub_ca_activation_external_parent_one_apply_import_destroy() {
     assert_eq!(plan.code, Some(2), "{plan}");
     assert!(
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy")
-            && plan.stdout.contains("pca_sub_ca_cert.sub will be updated in-place")
+            && plan
+                .stdout
+                .contains("pca_sub_ca_cert.sub will be updated in-place")
             && !plan.stdout.contains("pca_sub_ca_activation.sub will"),
         "{plan}"
     );
@@ -254,8 +261,20 @@ fn acc_sub_ca_activation_openssl_parent() {
         openssl(
             &ws,
             &[
-                "x509", "-req", "-in", "sub.csr", "-CA", "ext-root.pem", "-CAkey",
-                "ext-root.key", "-CAcreateserial", "-days", "365", "-extfile", "ca.ext", "-out",
+                "x509",
+                "-req",
+                "-in",
+                "sub.csr",
+                "-CA",
+                "ext-root.pem",
+                "-CAkey",
+                "ext-root.key",
+                "-CAcreateserial",
+                "-days",
+                "365",
+                "-extfile",
+                "ca.ext",
+                "-out",
                 out,
             ],
         );

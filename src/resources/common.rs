@@ -3,12 +3,12 @@
 //! subject/SAN attributes of CAs and certificates.
 
 use crate::client::{Client, ClientError};
+use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
 use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Nesting};
 use crate::framework::typed::Val;
 use crate::framework::validate::{self, Validator};
-use crate::framework::Value;
 use crate::provider::PcaData;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -107,7 +107,10 @@ pub fn pem_bundle<S: AsRef<str>>(blocks: &[S]) -> String {
 /// `CERTIFICATE`); `what` names it in the error.
 pub fn pem_validator(what: &'static str, labels: &'static [&'static str]) -> Validator {
     Validator::string(format!("a PEM {what}"), move |s| {
-        if pem_content(s).iter().any(|(l, _)| labels.contains(&l.as_str())) {
+        if pem_content(s)
+            .iter()
+            .any(|(l, _)| labels.contains(&l.as_str()))
+        {
             Ok(())
         } else {
             Err(format!(

@@ -40,11 +40,13 @@ fn min_days() -> Validator {
         format!("an integer of at least {min}"),
         move |v, path, diags| {
             let Value::Number(n) = v else { return };
-            if !n.as_i64().is_some_and(|i| i >= min) {
+            if n.as_i64().is_none_or(|i| i < min) {
                 diags.error_at(
                     path.clone(),
                     "Invalid Attribute Value",
-                    format!("Attribute {path} must be a whole number of days, at least {min}; got {n}."),
+                    format!(
+                        "Attribute {path} must be a whole number of days, at least {min}; got {n}."
+                    ),
                 );
             }
         },
@@ -245,7 +247,11 @@ mod tests {
         let mut d = Diagnostics::new();
         let path = AttrPath::root("expiry_days");
         v.run(&Value::from(1_i64), &path, &mut d);
-        v.run(&Value::Number(crate::framework::Number::from_f64(3.5)), &path, &mut d);
+        v.run(
+            &Value::Number(crate::framework::Number::from_f64(3.5)),
+            &path,
+            &mut d,
+        );
         assert_eq!(d.len(), 2);
         assert!(d.iter().all(|x| x.path == Some(path.clone())));
         let mut d = Diagnostics::new();

@@ -267,9 +267,15 @@ mod tests {
         let b = "http://b/ocsp".to_owned();
         assert_eq!(current_url(&[], Some(&a)), None);
         assert_eq!(current_url(&[String::new()], None), None);
-        assert_eq!(current_url(&[a.clone(), b.clone()], Some(&b)), Some(b.clone()));
-        assert_eq!(current_url(&[a.clone()], Some(&b)), Some(a.clone()));
-        assert_eq!(current_url(&[a.clone()], None), Some(a));
+        assert_eq!(
+            current_url(&[a.clone(), b.clone()], Some(&b)),
+            Some(b.clone())
+        );
+        assert_eq!(
+            current_url(std::slice::from_ref(&a), Some(&b)),
+            Some(a.clone())
+        );
+        assert_eq!(current_url(std::slice::from_ref(&a), None), Some(a));
     }
 
     #[test]
@@ -280,12 +286,13 @@ mod tests {
             v.run(&bad.into(), &AttrPath::root("ocsp_url"), &mut d);
         }
         assert_eq!(d.len(), 4);
-        assert!(
-            d.iter()
-                .all(|x| x.path == Some(AttrPath::root("ocsp_url")))
-        );
+        assert!(d.iter().all(|x| x.path == Some(AttrPath::root("ocsp_url"))));
         let mut d = Diagnostics::new();
-        v.run(&"https://ocsp.example.com/x".into(), &AttrPath::root("ocsp_url"), &mut d);
+        v.run(
+            &"https://ocsp.example.com/x".into(),
+            &AttrPath::root("ocsp_url"),
+            &mut d,
+        );
         assert!(d.is_empty());
     }
 }

@@ -296,7 +296,10 @@ mod tests {
         let chain = format!("{A}\n{B}\n\n{C}\n");
         assert_eq!(chain_above(&chain, A), format!("{B}\n{C}\n"));
         assert_eq!(
-            chain_above(&chain, "-----BEGIN CERTIFICATE-----\r\nAA\r\nAA\r\n-----END CERTIFICATE-----"),
+            chain_above(
+                &chain,
+                "-----BEGIN CERTIFICATE-----\r\nAA\r\nAA\r\n-----END CERTIFICATE-----"
+            ),
             format!("{B}\n{C}\n")
         );
     }
@@ -342,7 +345,10 @@ mod tests {
         let m = rt.block_on(SubCaActivationResource.import(&ctx, "aaaa-bbbb", &mut d));
         assert_eq!(m.map(|m| m.ca_tag), Some(Val::Known("aaaa-bbbb".into())));
         let mut d = Diagnostics::new();
-        assert!(rt.block_on(SubCaActivationResource.import(&ctx, "a/b", &mut d)).is_none());
+        assert!(
+            rt.block_on(SubCaActivationResource.import(&ctx, "a/b", &mut d))
+                .is_none()
+        );
         assert!(d.has_errors());
     }
 }

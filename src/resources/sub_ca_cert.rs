@@ -427,10 +427,7 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n"
         );
         assert_eq!(pem_bundle(&[bundle.as_str()]), bundle);
-        assert_eq!(
-            pem_or_null(Some(b)),
-            Val::Known(format!("{}\n", b.trim()))
-        );
+        assert_eq!(pem_or_null(Some(b)), Val::Known(format!("{}\n", b.trim())));
         assert_eq!(pem_or_null(Some(" ")), Val::Null);
     }
 
@@ -439,7 +436,11 @@ mod tests {
         let key = rcgen::KeyPair::generate().expect("key");
         let other = rcgen::KeyPair::generate().expect("key");
         let params = rcgen::CertificateParams::new(vec!["sub.example".to_owned()]).expect("params");
-        let csr = params.serialize_request(&key).expect("csr").pem().expect("pem");
+        let csr = params
+            .serialize_request(&key)
+            .expect("csr")
+            .pem()
+            .expect("pem");
         let cert = params.self_signed(&key).expect("cert").pem();
         let foreign = params.self_signed(&other).expect("cert").pem();
         assert!(csr_public_key(&csr).is_some());
