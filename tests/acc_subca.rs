@@ -4,15 +4,21 @@
 
 mod support;
 
+use pca::api::model::{CaStatus, CaTag, UpdateCaRequest};
+use pca::client::{Client, Credentials};
 use std::path::Path;
 use std::process::Command;
-use support::emulator::Emulator;
+use support::emulator::{ACCESS_KEY, Emulator, SECRET_KEY};
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
 
 fn workspace(emu: &Emulator, body: &str) -> Workspace {
-    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    workspace_on(TerraformVersion::V1_15_5, emu, body)
+}
+
+fn workspace_on(version: TerraformVersion, emu: &Emulator, body: &str) -> Workspace {
+    let ws = Workspace::new(version, Path::new(PROVIDER_BINARY));
     write_main(&ws, emu, body);
     ws
 }
@@ -83,6 +89,28 @@ output "leaf_pem" { value = pca_end_cert.leaf.certificate_pem }
 output "status" { value = pca_sub_ca_activation.sub.status }
 "#;
 
+/// Deletes a CA through the API, outside Terraform (status DESTROYING, then Delete CA).
+fn delete_ca_outside(emu: &Emulator, tag: &str) {
+    let client = Client::builder()
+        .endpoint_url(emu.base_url.clone())
+        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+        .build()
+        .expect("client");
+    let tag = CaTag::from(tag);
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let upd = UpdateCaRequest {
+                status: CaStatus::Destroying,
+                memo: None,
+            };
+            client.update_ca(&tag, &upd).await.expect("update ca");
+            client.delete_ca(&tag).await.expect("delete ca");
+        });
+}
+
 fn assert_empty_plan(ws: &Workspace, what: &str) {
     let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(plan.code, Some(0), "{what}: the plan must be empty: {plan}");
@@ -125,8 +153,21 @@ fn verify_chain(ws: &Workspace, root: &str, sub: &str, leaf: &str) {
 
 #[test]
 fn acc_sub_ca_activation_external_parent_one_apply_import_destroy() {
+    external_parent_flow(TerraformVersion::V1_15_5);
+}
+
+#[test]
+fn acc_sub_ca_activation_external_parent_one_apply_import_destroy_1_0_3() {
+    external_parent_flow(TerraformVersion::V1_0_3);
+}
+
+fn external_parent_flow(version: TerraformVersion) {
     let emu = Emulator::start(&[]);
-    let ws = workspace(&emu, &format!("{ROOT}{PENDING_SUB}{SIGNED}{ACTIVATED}"));
+    let ws = workspace_on(
+        version,
+        &emu,
+        &format!("{ROOT}{PENDING_SUB}{SIGNED}{ACTIVATED}"),
+    );
     ws.init();
     let out = ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert!(out.contains("Resources: 5 added"), "{out}");
@@ -214,6 +255,16 @@ fn acc_sub_ca_cert_import_while_pending_recovers_the_csr() {
     );
     ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_empty_plan(&ws, "after an import block");
+
+    // The parent deleted outside Terraform: the certificate is gone with it.
+    delete_ca_outside(&emu, &id[..id.find('/').unwrap_or(0)]);
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(2), "{plan}");
+    assert!(
+        plan.stdout.contains("pca_ca.root will be created")
+            && plan.stdout.contains("pca_sub_ca_cert.sub will be created"),
+        "{plan}"
+    );
 }
 
 /// An openssl root outside NCP signs the pending sub CA's CSR; the sub CA is activated with
@@ -299,6 +350,7 @@ resource "pca_end_cert" "leaf" {{
 }}
 
 output "leaf_pem" {{ value = pca_end_cert.leaf.certificate_pem }}
+output "sub_tag" {{ value = pca_ca.sub.ca_tag }}
 "#
         )
     };
@@ -329,6 +381,20 @@ output "leaf_pem" {{ value = pca_end_cert.leaf.certificate_pem }}
     assert!(
         err.contains("CA Already Activated") && err.contains("certificate_pem"),
         "{err}"
+    );
+
+    // The sub CA deleted outside Terraform: the activation is gone with it.
+    write_main(&ws, &emu, &activation("sub-signed.pem"));
+    let tag = ws.ok(&["output", "-raw", "sub_tag"]);
+    delete_ca_outside(&emu, &tag);
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(2), "{plan}");
+    assert!(
+        plan.stdout.contains("pca_ca.sub will be created")
+            && plan
+                .stdout
+                .contains("pca_sub_ca_activation.sub will be created"),
+        "{plan}"
     );
 }
 
