@@ -173,7 +173,10 @@ impl Resource for SubCaActivationResource {
                 return Some(state);
             }
         };
-        let status = status_of(&record)?;
+        let Some(status) = status_of(&record) else {
+            // Nothing to judge by: keep what Terraform has.
+            return Some(state);
+        };
         if status != CaStatus::Active.as_str() && status != CaStatus::Deactivated.as_str() {
             return None;
         }
