@@ -379,4 +379,55 @@ resource "pca_end_cert" "api" {
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     let left = rt.block_on(client.get_ca_list_all()).unwrap_or_default();
     assert!(left.is_empty(), "everything destroyed: {left:?}");
+/// A CSR that changes only in formatting (CRLF line ends) updates the state in place, and
+/// the next plan is empty (it used to plan an invalid value and diff forever).
+#[test]
+fn acc_end_cert_csr_reformat_updates_in_place() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "lf.csr",
+            "-subj",
+            "/CN=csr.example.com",
+        ])
+        .current_dir(ws.path())
+        .output()
+        .expect("openssl must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ws.write("crlf.csr", &ws.read("lf.csr").replace('\n', "\r\n"));
+    let config = |csr: &str| {
+        format!(
+            "{}\n{}\n{}\nresource \"pca_end_cert\" \"csr\" {{\n  ca_tag  = pca_ca.root.ca_tag\n  csr_pem = file(\"{csr}\")\n}}\n",
+            ws.terraform_block(),
+            emu.provider_block(),
+            &ROOT_AND_CERT[..ROOT_AND_CERT.find("resource \"pca_end_cert\"").unwrap_or(0)]
+        )
+    };
+    ws.write("main.tf", &config("lf.csr"));
+    ws.init();
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    ws.write("main.tf", &config("crlf.csr"));
+    let plan = ws.ok(&["plan", "-no-color"]);
+    assert!(
+        plan.contains("0 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "the plan must be empty: {plan}");
 }

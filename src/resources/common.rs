@@ -3,6 +3,7 @@
 //! subject/SAN attributes of CAs and certificates.
 
 use crate::client::{Client, ClientError};
+use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
 use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Nesting};
@@ -76,6 +77,48 @@ pub fn keep_pem(old: &Val<String>, new: Option<String>) -> Val<String> {
         (_, Some(n)) if !n.trim().is_empty() => Val::Known(n),
         _ => Val::Null,
     }
+}
+
+/// For `requires_replace_if` on a PEM attribute: a change forces replacement unless only
+/// the formatting changed (a new value that is still unknown counts as a change).
+pub fn pem_changed(prior: &Value, planned: &Value) -> bool {
+    match (prior, planned) {
+        (Value::String(a), Value::String(b)) => !pem_eq(a, b),
+        _ => true,
+    }
+}
+
+/// PEM blocks as one bundle in a stable form: each block trimmed, one after the other, each
+/// ending in a newline. Every PEM this provider computes goes through it, so a value read
+/// back after import has the same text as the value written at create.
+pub fn pem_bundle<S: AsRef<str>>(blocks: &[S]) -> String {
+    let mut out = String::new();
+    for b in blocks
+        .iter()
+        .flat_map(|b| crate::api::model::split_pem_blocks(b.as_ref()))
+    {
+        out.push_str(b.trim());
+        out.push('\n');
+    }
+    out
+}
+
+/// Validates that a string holds at least one PEM block with one of `labels` (e.g.
+/// `CERTIFICATE`); `what` names it in the error.
+pub fn pem_validator(what: &'static str, labels: &'static [&'static str]) -> Validator {
+    Validator::string(format!("a PEM {what}"), move |s| {
+        if pem_content(s)
+            .iter()
+            .any(|(l, _)| labels.contains(&l.as_str()))
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be a PEM {what} (-----BEGIN {}-----)",
+                labels.first().copied().unwrap_or_default()
+            ))
+        }
+    })
 }
 
 /// Epoch milliseconds as an RFC 3339 UTC timestamp (`2026-11-28T21:37:14Z`).

@@ -153,8 +153,11 @@ impl Resource for EndCertResource {
         .attr(
             Attribute::string("csr_pem")
                 .optional()
-                .requires_replace()
-                .description("A PKCS#10 CSR (PEM) for the CA to sign. Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content, not formatting."),
+                .requires_replace_if(
+                    "the CSR's content changed (formatting alone only updates the state)",
+                    super::common::pem_changed,
+                )
+                .description("A PKCS#10 CSR (PEM) for the CA to sign. Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
         )
         .attr(
             Attribute::string("key_type")
@@ -277,12 +280,6 @@ impl Resource for EndCertResource {
                 ) {
                     planned.ready_for_renewal = Val::Unknown;
                     replace.push(AttrPath::root("ready_for_renewal"));
-                }
-                // A CSR that differs only in formatting is the same CSR.
-                if let (Some(p), Some(n)) = (prior.csr_pem.known(), planned.csr_pem.known())
-                    && super::common::pem_eq(p, n)
-                {
-                    planned.csr_pem = prior.csr_pem.clone();
                 }
             }
         }
@@ -424,8 +421,10 @@ impl Resource for EndCertResource {
         plan: EndCertModel,
         _diags: &mut Diagnostics,
     ) -> Option<EndCertModel> {
-        // Only revoke_on_destroy and early_renewal_hours change in place: nothing to send.
+        // Only revoke_on_destroy, early_renewal_hours and the formatting of csr_pem change
+        // in place: nothing to send.
         let mut s = prior;
+        s.csr_pem = plan.csr_pem;
         s.revoke_on_destroy = plan.revoke_on_destroy;
         s.early_renewal_hours = plan.early_renewal_hours;
         Some(finish(s))

@@ -4,7 +4,11 @@
 
 pub mod ca;
 pub mod common;
+pub mod crl_config;
 pub mod end_cert;
+pub mod ocsp;
+pub mod sub_ca_activation;
+pub mod sub_ca_cert;
 
 use crate::framework::resource::DynResource;
 use crate::provider::PcaData;
@@ -15,5 +19,9 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
     vec![
         Arc::new(ca::CaResource),
         Arc::new(end_cert::EndCertResource),
+        Arc::new(sub_ca_cert::SubCaCertResource),
+        Arc::new(sub_ca_activation::SubCaActivationResource),
+        Arc::new(ocsp::OcspResource),
+        Arc::new(crl_config::CrlConfigResource),
     ]
 }

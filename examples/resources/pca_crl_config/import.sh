@@ -1,0 +1,2 @@
+# The CA's ca_tag.
+terraform import pca_crl_config.issuing 1a2b3c4d-5e6f7a8b
