@@ -3,8 +3,12 @@
 //! import, mapping, tests.
 
 pub mod ca;
+pub mod ca_trim;
+pub mod ca_user;
 pub mod common;
+pub mod crl_rotation;
 pub mod end_cert;
+pub mod operation;
 
 use crate::framework::resource::DynResource;
 use crate::provider::PcaData;
@@ -15,5 +19,8 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
     vec![
         Arc::new(ca::CaResource),
         Arc::new(end_cert::EndCertResource),
+        Arc::new(ca_user::CaUserResource),
+        Arc::new(crl_rotation::CrlRotationResource),
+        Arc::new(ca_trim::CaTrimResource),
     ]
 }
