@@ -131,14 +131,20 @@ impl DataSource for EndCertDataSource {
                     Err(ref e) if e.is_not_found()
                 );
                 if missing_ca {
-                    read_error(diags, &e, "ca_tag", no_ca(&tag), "");
+                    read_error(
+                        diags,
+                        &e,
+                        "ca_tag",
+                        no_ca(&tag),
+                        "Unable to Read Certificate",
+                    );
                 } else {
                     read_error(
                         diags,
                         &e,
                         "serial_number",
                         format!("The CA {tag} has no certificate with serial number {given:?}."),
-                        "",
+                        "Unable to Read Certificate",
                     );
                 }
                 return None;
