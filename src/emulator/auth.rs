@@ -113,10 +113,21 @@ pub(crate) async fn gateway(
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if let Some(status) = state.faults().decide() {
-        return EmuError::Fault(status).into_response();
+    let log = state
+        .config()
+        .log_requests
+        .then(|| format!("{} {}", request.method(), request.uri().path()));
+    let response = match state.faults().decide() {
+        Some(status) => EmuError::Fault(status).into_response(),
+        None => next.run(request).await,
+    };
+    if let Some(line) = log {
+        eprintln!(
+            "pca-emulator: request {line} -> {}",
+            response.status().as_u16()
+        );
     }
-    next.run(request).await
+    response
 }
 
 #[cfg(test)]

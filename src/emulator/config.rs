@@ -61,6 +61,8 @@ pub struct Config {
     /// Whether Get CRL Config answers `{"expiry":"3"}` before any Update CRL Config
     /// (`--crl-config-default`); otherwise it answers `data: null` (§2.21, A27).
     pub crl_config_default: bool,
+    /// Print one line per `/api/v1` request to stderr (`--log-requests`).
+    pub log_requests: bool,
 }
 
 impl Default for Config {
@@ -82,6 +84,7 @@ impl Default for Config {
             ca_page_size: 10,
             cert_page_size: 100,
             crl_config_default: false,
+            log_requests: false,
         }
     }
 }
@@ -169,6 +172,7 @@ Options:
   --public-url URL          base URL written into certificates (default http://<listen>)
   --ca-page-size N          page size of Get CA List (default 10)
   --cert-page-size N        page size of Get End Cert List (default 100)
+  --log-requests            print one line per /api/v1 request to stderr: method, path, status
   --crl-config-default      Get CRL Config answers {\"expiry\":\"3\"} before any update
                             (default: data null)
   -h, --help                print this help
@@ -223,6 +227,7 @@ where
             "--allow-remote"
                 | "--no-timestamp-check"
                 | "--crl-config-default"
+                | "--log-requests"
                 | "-h"
                 | "--help"
                 | "-V"
@@ -245,6 +250,7 @@ where
             "--allow-remote" => config.allow_remote = true,
             "--no-timestamp-check" => config.max_clock_skew_ms = None,
             "--crl-config-default" => config.crl_config_default = true,
+            "--log-requests" => config.log_requests = true,
             "--listen" => config.listen = parse_listen(&value)?,
             "--data-dir" => {
                 if value.is_empty() {

@@ -173,6 +173,11 @@ pub trait Resource: Send + Sync + 'static {
         None
     }
 
+    /// Checks a planned destroy (Terraform 1.3+ asks the provider): warn about what the
+    /// destroy takes with it, or record an error to stop the whole destroy before anything is
+    /// touched. Must not call any API. The default says nothing.
+    fn plan_destroy(&self, _prior: &Self::Model, _diags: &mut Diagnostics) {}
+
     /// Rewrites a stored state of an older schema `version` (as JSON) into the shape of the
     /// current schema. Attributes missing from the result are filled with null afterwards.
     /// The default accepts only the current version.
@@ -260,6 +265,8 @@ pub trait DynResource<D>: Send + Sync {
     async fn delete(&self, ctx: &Ctx<D>, state: &Value, diags: &mut Diagnostics);
     /// See [`Resource::import`].
     async fn import(&self, ctx: &Ctx<D>, id: &str, diags: &mut Diagnostics) -> Option<Value>;
+    /// See [`Resource::plan_destroy`].
+    fn plan_destroy(&self, prior: &Value, diags: &mut Diagnostics);
     /// See [`Resource::upgrade`].
     fn upgrade(
         &self,
@@ -434,6 +441,12 @@ impl<R: Resource> DynResource<R::Data> for R {
     async fn import(&self, ctx: &Ctx<R::Data>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         let out = Resource::import(self, ctx, id, diags).await?;
         encode_model(&out, "imported state", diags)
+    }
+
+    fn plan_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+        if let Some(m) = decode_model::<R::Model>(prior, "prior state", diags) {
+            Resource::plan_destroy(self, &m, diags);
+        }
     }
 
     fn upgrade(

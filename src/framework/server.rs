@@ -145,7 +145,7 @@ impl<P: Provider> ProviderServer<P> {
 
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
-        plan_destroy: false,
+        plan_destroy: true,
         get_provider_schema_optional: true,
         ..Default::default()
     }
@@ -407,6 +407,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             let p = plan::plan(&r.schema.block, &prior, &proposed, &config);
             let mut replace = p.requires_replace;
             let planned = if p.planned.is_null() {
+                if !prior.is_null() {
+                    r.imp.plan_destroy(&prior, &mut diags);
+                }
                 Value::Null
             } else {
                 let v = r

@@ -229,6 +229,26 @@ impl Resource for CaResource {
         }
     }
 
+    fn plan_destroy(&self, prior: &CaModel, diags: &mut Diagnostics) {
+        let alias = prior.alias.known().cloned().unwrap_or_default();
+        if prior.deletion_protection.known() == Some(&true) {
+            diags.error_at(
+                AttrPath::root("deletion_protection"),
+                "CA Is Protected From Deletion",
+                format!(
+                    "The CA {alias} has deletion_protection = true, so this plan stops here and nothing is touched. Set deletion_protection = false and apply first if the CA really must go."
+                ),
+            );
+        } else {
+            diags.warning(
+                "Destroying a CA Also Ends Its Sub CAs",
+                format!(
+                    "Destroying the CA {alias} deletes it at once, together with every sub CA it signed; certificates issued below it can no longer be verified or revoked."
+                ),
+            );
+        }
+    }
+
     async fn create(
         &self,
         ctx: &Ctx<PcaData>,
