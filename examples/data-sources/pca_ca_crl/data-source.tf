@@ -6,6 +6,6 @@ output "crl_next_update" {
   value = data.pca_ca_crl.issuing.next_update
 }
 
-output "web_is_revoked" {
-  value = contains(data.pca_ca_crl.issuing.revoked_serials, pca_end_cert.web.serial_number)
+output "revoked_count" {
+  value = length(data.pca_ca_crl.issuing.revoked_serials)
 }
