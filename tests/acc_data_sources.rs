@@ -4,10 +4,10 @@
 mod support;
 
 use pca::api::model::{CaTag, SerialNo, UpdateCrlConfigRequest};
-use pca::client::{Client, Credentials};
+use pca::client::Client;
 use serde_json::Value;
 use std::path::Path;
-use support::emulator::{ACCESS_KEY, Emulator, SECRET_KEY};
+use support::emulator::Emulator;
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -32,12 +32,7 @@ fn api(emu: &Emulator) -> (tokio::runtime::Runtime, Client) {
         .enable_all()
         .build()
         .expect("runtime");
-    let client = Client::builder()
-        .endpoint_url(&emu.base_url)
-        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
-        .build()
-        .expect("client");
-    (rt, client)
+    (rt, emu.client())
 }
 
 /// Terraform wraps diagnostics: compare text with whitespace runs collapsed.
@@ -375,4 +370,9 @@ data "pca_ca_crl" "bad" { ca_tag = "" }
     ] {
         assert!(err.contains(expected), "{expected:?} missing from: {err}");
     }
+    assert!(
+        emu.requests().is_empty(),
+        "no API call: {:?}",
+        emu.requests()
+    );
 }

@@ -4,9 +4,9 @@
 mod support;
 
 use pca::api::model::{CaTag, IdNo};
-use pca::client::{Client, Credentials};
+use pca::client::Client;
 use std::path::Path;
-use support::emulator::{ACCESS_KEY, Emulator, SECRET_KEY};
+use support::emulator::Emulator;
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -32,12 +32,7 @@ fn api(emu: &Emulator) -> (tokio::runtime::Runtime, Client) {
         .enable_all()
         .build()
         .expect("runtime");
-    let client = Client::builder()
-        .endpoint_url(&emu.base_url)
-        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
-        .build()
-        .expect("client");
-    (rt, client)
+    (rt, emu.client())
 }
 
 /// The CRL number of the CA's current CRL.
@@ -177,6 +172,11 @@ resource "pca_ca_user" "u" {
     let err = ws.fails(&["plan", "-no-color"]);
     assert!(err.contains("id_no"), "{err}");
     assert!(err.contains("36-character"), "{err}");
+    assert!(
+        emu.requests().is_empty(),
+        "no API call: {:?}",
+        emu.requests()
+    );
 }
 
 #[test]
