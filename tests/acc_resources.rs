@@ -379,6 +379,8 @@ resource "pca_end_cert" "api" {
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     let left = rt.block_on(client.get_ca_list_all()).unwrap_or_default();
     assert!(left.is_empty(), "everything destroyed: {left:?}");
+}
+
 /// A CSR that changes only in formatting (CRLF line ends) updates the state in place, and
 /// the next plan is empty (it used to plan an invalid value and diff forever).
 #[test]

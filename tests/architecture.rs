@@ -76,7 +76,14 @@ fn layers_import_only_what_they_may() {
     );
     check_imports(
         "data_sources",
-        &["data_sources", "framework", "client", "api", "provider"],
+        &[
+            "data_sources",
+            "resources",
+            "framework",
+            "client",
+            "api",
+            "provider",
+        ],
     );
     check_imports("emulator", &["emulator", "api"]);
 }

@@ -490,7 +490,7 @@ async fn refresh(
 /// Merges an API record into the state. Arguments the API echoes are filled only when the
 /// state has none (after import); otherwise the configured values stay, so formatting
 /// differences never cause a diff.
-fn from_record(
+pub(crate) fn from_record(
     mut s: CaModel,
     record: &CaRecord,
     chain: Option<String>,

@@ -3,10 +3,14 @@
 //! import, mapping, tests.
 
 pub mod ca;
+pub mod ca_trim;
+pub mod ca_user;
 pub mod common;
 pub mod crl_config;
+pub mod crl_rotation;
 pub mod end_cert;
 pub mod ocsp;
+pub mod operation;
 pub mod sub_ca_activation;
 pub mod sub_ca_cert;
 
@@ -23,5 +27,8 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
         Arc::new(sub_ca_activation::SubCaActivationResource),
         Arc::new(ocsp::OcspResource),
         Arc::new(crl_config::CrlConfigResource),
+        Arc::new(ca_user::CaUserResource),
+        Arc::new(crl_rotation::CrlRotationResource),
+        Arc::new(ca_trim::CaTrimResource),
     ]
 }
