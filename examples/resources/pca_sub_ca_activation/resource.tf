@@ -1,27 +1,34 @@
-# An intermediate CA signed by a CA outside NCP (here hashicorp/tls; any CA works).
-resource "pca_ca" "issuing" {
-  alias         = "corp-issuing"
-  ca_type       = "PRIVATE_SUB"
-  key_type      = "EC256"
-  validity_days = 1825
+# An intermediate CA created without issuer (PENDING), signed through its CSR, and activated.
+# The signer here is a root CA of the account (pca_sub_ca_cert); any CA works the same way,
+# for example an offline root with hashicorp/tls's tls_locally_signed_cert.
+resource "pca_ca" "offline_root" {
+  alias    = "corp-root"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
   subject = {
-    common_name  = "Corp Issuing CA"
+    common_name = "Corp Root CA"
+  }
+}
+
+resource "pca_ca" "external" {
+  alias    = "corp-external"
+  ca_type  = "PRIVATE_SUB"
+  key_type = "EC256"
+  subject = {
+    common_name  = "Corp External-Flow CA"
     country      = "KR"
     organization = "Corp"
   }
 }
 
-resource "tls_locally_signed_cert" "issuing" {
-  cert_request_pem      = pca_ca.issuing.csr_pem
-  ca_private_key_pem    = file("offline-root.key.pem")
-  ca_cert_pem           = file("offline-root.pem")
-  is_ca_certificate     = true
-  validity_period_hours = 1825 * 24
-  allowed_uses          = ["cert_signing", "crl_signing", "digital_signature"]
+resource "pca_sub_ca_cert" "external" {
+  ca_tag        = pca_ca.offline_root.ca_tag
+  csr_pem       = pca_ca.external.csr_pem
+  validity_days = 1825
 }
 
-resource "pca_sub_ca_activation" "issuing" {
-  ca_tag          = pca_ca.issuing.ca_tag
-  certificate_pem = tls_locally_signed_cert.issuing.cert_pem
-  chain_pem       = file("offline-root.pem")
+resource "pca_sub_ca_activation" "external" {
+  ca_tag          = pca_ca.external.ca_tag
+  certificate_pem = pca_sub_ca_cert.external.certificate_pem
+  chain_pem       = pca_sub_ca_cert.external.chain_pem
 }

@@ -1,3 +1,13 @@
+# The root CA of the account.
+resource "pca_ca" "root" {
+  alias    = "corp-root"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
+  subject = {
+    common_name = "Corp Root CA"
+  }
+}
+
 # An intermediate CA waiting for its certificate (no issuer_ca_tag): it exposes csr_pem.
 resource "pca_ca" "issuing" {
   alias         = "corp-issuing"
