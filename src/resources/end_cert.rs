@@ -26,6 +26,7 @@ use crate::api::model::{
 };
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Nesting, Schema};
@@ -252,6 +253,17 @@ impl Resource for EndCertResource {
             Attribute::bool("revoked")
                 .computed()
                 .description("True when the CA's CRL lists the certificate (revoked outside Terraform): the next plan replaces it."),
+        )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(
+            Identity::new()
+                .attr("ca_tag", "The issuing CA's `ca_tag`.")
+                .attr(
+                    "serial_number",
+                    "The certificate's serial number (colon-separated hex).",
+                ),
         )
     }
 
