@@ -11,6 +11,7 @@ pub mod crl_rotation;
 pub mod end_cert;
 pub mod ocsp;
 pub mod operation;
+pub mod snapshot;
 pub mod sub_ca_activation;
 pub mod sub_ca_cert;
 
