@@ -59,8 +59,17 @@ pub struct Config {
     /// Page size of Get End Cert List (`--cert-page-size`, default 100).
     pub cert_page_size: usize,
     /// Whether Get CRL Config answers `{"expiry":"3"}` before any Update CRL Config
-    /// (`--crl-config-default`); otherwise it answers `data: null` (§2.21, A27).
+    /// (`--crl-config-default`); otherwise it answers row 67, `The crl configuration
+    /// doesn't exist.` (§2.21, A27).
     pub crl_config_default: bool,
+    /// Service errors carry `"code":"-"` instead of a §1.7.2 name (`--no-error-codes`): the
+    /// overview documents a status and a message per row, no code, so clients must decide
+    /// from those two alone.
+    pub no_error_codes: bool,
+    /// Sign End Csr / Sign Sub Csr refuse a request without `keyType` and `keyBits`
+    /// (`--require-key-params`): row 15 `key bits are missing.` or row 37 `Invalid keyType.`,
+    /// as the real service's rows suggest for NAVER's own clients (A8).
+    pub require_key_params: bool,
     /// Print one line per `/api/v1` request to stderr (`--log-requests`).
     pub log_requests: bool,
 }
@@ -84,6 +93,8 @@ impl Default for Config {
             ca_page_size: 10,
             cert_page_size: 100,
             crl_config_default: false,
+            no_error_codes: false,
+            require_key_params: false,
             log_requests: false,
         }
     }
@@ -174,7 +185,10 @@ Options:
   --cert-page-size N        page size of Get End Cert List (default 100)
   --log-requests            print one line per /api/v1 request to stderr: method, path, status
   --crl-config-default      Get CRL Config answers {\"expiry\":\"3\"} before any update
-                            (default: data null)
+                            (default: 400 \"The crl configuration doesn't exist.\")
+  --no-error-codes          service errors carry \"code\":\"-\" (the catalogue documents a
+                            status and a message only)
+  --require-key-params      Sign End Csr / Sign Sub Csr need keyType and keyBits
   -h, --help                print this help
   -V, --version             print the version
 
@@ -227,6 +241,8 @@ where
             "--allow-remote"
                 | "--no-timestamp-check"
                 | "--crl-config-default"
+                | "--no-error-codes"
+                | "--require-key-params"
                 | "--log-requests"
                 | "-h"
                 | "--help"
@@ -250,6 +266,8 @@ where
             "--allow-remote" => config.allow_remote = true,
             "--no-timestamp-check" => config.max_clock_skew_ms = None,
             "--crl-config-default" => config.crl_config_default = true,
+            "--no-error-codes" => config.no_error_codes = true,
+            "--require-key-params" => config.require_key_params = true,
             "--log-requests" => config.log_requests = true,
             "--listen" => config.listen = parse_listen(&value)?,
             "--data-dir" => {
@@ -322,6 +340,8 @@ mod tests {
             "--secret-key=SK",
             "--no-timestamp-check",
             "--crl-config-default",
+            "--no-error-codes",
+            "--require-key-params",
             "--public-url",
             "http://example.test:1/",
         ])
@@ -336,6 +356,7 @@ mod tests {
         assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("AK", "SK"));
         assert_eq!(c.max_clock_skew_ms, None);
         assert!(c.crl_config_default);
+        assert!(c.no_error_codes && c.require_key_params);
         assert_eq!(c.public_url.as_deref(), Some("http://example.test:1"));
     }
 

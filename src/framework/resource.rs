@@ -461,9 +461,26 @@ impl<R: Resource> DynResource<R::Data> for R {
         }
     }
 
+    /// Imports, then reads the object at once: an id that names nothing is an error naming
+    /// the id (instead of Terraform's generic "non-existent remote object").
     async fn import(&self, ctx: &Ctx<R::Data>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let out = Resource::import(self, ctx, id, diags).await?;
-        encode_model(&out, "imported state", diags)
+        let partial = Resource::import(self, ctx, id, diags).await?;
+        let errors_before = diags.has_errors();
+        match Resource::read(self, ctx, partial, diags).await {
+            Some(full) => encode_model(&full, "imported state", diags),
+            None => {
+                if !errors_before && !diags.has_errors() {
+                    diags.error(
+                        "Cannot Import: Object Not Found",
+                        format!(
+                            "No {} exists with the import id {id:?}: the API reports it does not exist. Check the id, the account and the site (region) of the provider configuration.",
+                            Resource::type_name(self)
+                        ),
+                    );
+                }
+                None
+            }
+        }
     }
 
     fn plan_destroy(&self, prior: &Value, diags: &mut Diagnostics) {

@@ -121,6 +121,87 @@ pub fn pem_validator(what: &'static str, labels: &'static [&'static str]) -> Val
     })
 }
 
+/// PEM labels of a PKCS#10 CSR.
+pub const CSR_LABELS: &[&str] = &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
+
+/// The `keyType` and `keyBits` a sign request (Sign End Csr, Sign Sub Csr) sends for a CSR
+/// (A8): `RSA` + modulus bits or `ECDSA` + curve bits, derived from the CSR's public key.
+/// Errors say why the service would refuse it: not a readable CSR (row 39, `Invalid csr.`)
+/// or a key the service does not sign (row 36, `Unsupported keyBits.`; supported:
+/// [`limits::CSR_KEY_TYPES`](crate::api::limits::CSR_KEY_TYPES)).
+pub fn csr_key_params(pem: &str) -> Result<(String, String), String> {
+    use base64::Engine as _;
+    use x509_parser::prelude::{FromDer as _, X509CertificationRequest};
+    use x509_parser::public_key::PublicKey;
+    const RSA: &str = "1.2.840.113549.1.1.1";
+    const EC: &str = "1.2.840.10045.2.1";
+    let unreadable = "it is not a readable PKCS#10 certificate signing request (the service answers `Invalid csr.`)";
+    let (_, body) = pem_content(pem)
+        .into_iter()
+        .find(|(l, _)| CSR_LABELS.contains(&l.as_str()))
+        .ok_or_else(|| unreadable.to_owned())?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| unreadable.to_owned())?;
+    let Ok((_, csr)) = X509CertificationRequest::from_der(&der) else {
+        return Err(unreadable.to_owned());
+    };
+    let spki = &csr.certification_request_info.subject_pki;
+    let algorithm = spki.algorithm.algorithm.to_id_string();
+    let (key_type, bits, name) = match algorithm.as_str() {
+        RSA => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) => {
+                let bits = u32::try_from(rsa.key_size()).unwrap_or(0);
+                ("RSA", bits, format!("an RSA-{bits} key"))
+            }
+            _ => return Err(unreadable.to_owned()),
+        },
+        EC => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            let bits = match curve.as_str() {
+                "1.2.840.10045.3.1.7" => 256,
+                "1.3.132.0.34" => 384,
+                "1.3.132.0.35" => 521,
+                _ => 0,
+            };
+            ("ECDSA", bits, format!("an EC key on curve {curve}"))
+        }
+        other => ("", 0, format!("a key of algorithm {other}")),
+    };
+    if crate::api::limits::csr_key_supported(key_type, bits) {
+        Ok((key_type.to_owned(), bits.to_string()))
+    } else {
+        Err(format!(
+            "the CSR holds {name}, which the service does not sign (`Unsupported keyBits.`): use RSA 2048, 3072 or 4096 bits, or ECDSA on P-256, P-384 or P-521"
+        ))
+    }
+}
+
+/// Validates a CSR attribute: a PEM CSR that the service can sign ([`csr_key_params`]).
+pub fn csr_validator() -> Validator {
+    Validator::string(
+        "a PEM PKCS#10 CSR with an RSA (2048/3072/4096) or ECDSA (P-256/P-384/P-521) key",
+        |s| {
+            if !pem_content(s)
+                .iter()
+                .any(|(l, _)| CSR_LABELS.contains(&l.as_str()))
+            {
+                return Err(
+                    "must be a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)"
+                        .to_owned(),
+                );
+            }
+            csr_key_params(s).map(|_| ())
+        },
+    )
+}
+
 /// Epoch milliseconds as an RFC 3339 UTC timestamp (`2026-11-28T21:37:14Z`).
 pub fn rfc3339(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -450,6 +531,34 @@ pub fn canonical_serial(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn csr_with(alg: &'static rcgen::SignatureAlgorithm) -> String {
+        let key = rcgen::KeyPair::generate_for(alg).expect("key");
+        rcgen::CertificateParams::new(vec!["svc.example".to_owned()])
+            .expect("params")
+            .serialize_request(&key)
+            .expect("csr")
+            .pem()
+            .expect("pem")
+    }
+
+    #[test]
+    fn csr_key_params_name_the_key_as_naver_issuer_does() {
+        let p = |alg| csr_key_params(&csr_with(alg));
+        assert_eq!(
+            p(&rcgen::PKCS_ECDSA_P256_SHA256),
+            Ok(("ECDSA".to_owned(), "256".to_owned()))
+        );
+        assert_eq!(
+            p(&rcgen::PKCS_ECDSA_P384_SHA384),
+            Ok(("ECDSA".to_owned(), "384".to_owned()))
+        );
+        let ed = p(&rcgen::PKCS_ED25519).unwrap_err();
+        assert!(ed.contains("Unsupported keyBits."), "{ed}");
+        let bad = csr_key_params("-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----")
+            .unwrap_err();
+        assert!(bad.contains("Invalid csr."), "{bad}");
+    }
 
     #[test]
     fn pem_compares_by_content() {

@@ -19,7 +19,8 @@
 
 use super::ca::KEY_TYPES;
 use super::common::{
-    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, days_between,
+    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client,
+    csr_key_params, days_between,
     ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
     validity_days_attribute,
 };
@@ -190,7 +191,8 @@ impl Resource for EndCertResource {
                     "the CSR's content changed (formatting alone only updates the state)",
                     super::common::pem_changed,
                 )
-                .description("A PKCS#10 CSR (PEM) for the CA to sign. Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
+                .validate(super::common::csr_validator())
+                .description("A PKCS#10 CSR (PEM) for the CA to sign: its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), which the provider sends as `keyType`/`keyBits` (an unreadable CSR or another key is a plan-time error). Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
         )
         .attr(
             Attribute::string("key_type")
@@ -288,12 +290,6 @@ impl Resource for EndCertResource {
                     );
                 }
             }
-            if let Some(csr) = c.csr_pem.known()
-                && !csr.contains("-----BEGIN CERTIFICATE REQUEST-----")
-                && !csr.contains("-----BEGIN NEW CERTIFICATE REQUEST-----")
-            {
-                diags.error_at(AttrPath::root("csr_pem"), "Invalid CSR", "csr_pem must be a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).");
-            }
         } else if c.subject.is_null() {
             diags.error_at(
                 AttrPath::root("subject"),
@@ -351,9 +347,19 @@ impl Resource for EndCertResource {
             let query = SignEndCsrQuery {
                 period: Some(period.clone()),
             };
+            // A8: the service checks keyType/keyBits against the CSR (rows 15, 36, 49, 50).
+            let (key_type, key_bits) = match csr_key_params(csr) {
+                Ok((t, b)) => (Some(t), Some(b)),
+                Err(why) => {
+                    diags.error_at(AttrPath::root("csr_pem"), "Unsupported CSR", why);
+                    return None;
+                }
+            };
             let req = SignEndCsrRequest {
                 csr_pem: csr.clone(),
                 period: Some(period),
+                key_type,
+                key_bits,
                 ..SignEndCsrRequest::default()
             };
             let out = match client.sign_end_csr(&tag, &query, &req).await {
