@@ -7,6 +7,7 @@ use super::convert::{
     decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
 };
 use super::diag::Diagnostics;
+use super::function::Functions;
 use super::path::AttrPath;
 use super::plan;
 use super::provider::Provider;
@@ -36,6 +37,7 @@ pub struct ProviderServer<P: Provider> {
     provider_ty: Type,
     resources: BTreeMap<&'static str, Registered<dyn DynResource<P::Data>>>,
     data_sources: BTreeMap<&'static str, Registered<dyn DynDataSource<P::Data>>>,
+    functions: Functions,
     data: RwLock<Option<Arc<P::Data>>>,
     stop_tx: watch::Sender<bool>,
 }
@@ -63,8 +65,10 @@ impl<P: Provider> ProviderServer<P> {
                 (d.type_name(), Registered { schema, ty, imp: d })
             })
             .collect();
+        let functions = Functions::new(provider.functions());
         let (stop_tx, _) = watch::channel(false);
         ProviderServer {
+            functions,
             provider,
             provider_schema,
             provider_ty,
@@ -97,6 +101,7 @@ impl<P: Provider> ProviderServer<P> {
                 .map(|(k, d)| ((*k).to_owned(), schema_to_proto(&d.schema)))
                 .collect(),
             server_capabilities: Some(capabilities()),
+            functions: self.functions.to_proto(),
             ..Default::default()
         }
     }
@@ -212,6 +217,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                     type_name: (*k).to_owned(),
                 })
                 .collect(),
+            functions: self.functions.metadata(),
             ..Default::default()
         }))
     }
@@ -545,6 +551,25 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             diagnostics: diags_to_proto(&diags),
             ..Default::default()
         }))
+    }
+
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self.functions.to_proto(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = req.into_inner();
+        tracing::debug!(tf_rpc = "CallFunction", function = %req.name, "calling");
+        Ok(Response::new(self.functions.call(req)))
     }
 
     async fn stop_provider(
