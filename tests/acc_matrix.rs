@@ -48,7 +48,7 @@ resource "pca_end_cert" "made" {
 }
 
 output "root_tag" { value = pca_ca.root.ca_tag }
-output "made_id" { value = pca_end_cert.made.id }
+output "made_id" { value = "${pca_end_cert.made.ca_tag}/${pca_end_cert.made.serial_number}" }
 "#;
 
 /// The certificate signed from a CSR: its `subject` (a nested attribute) stays null.
