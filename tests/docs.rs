@@ -40,6 +40,11 @@ fn docs_are_current() {
             .iter()
             .map(|d| (d.type_name(), d.schema()))
             .collect(),
+        identities: p
+            .resources()
+            .iter()
+            .filter_map(|r| Some((r.type_name(), r.identity()?)))
+            .collect(),
         examples: &root.join("examples"),
     };
     let pages = render(&input);
