@@ -12,13 +12,13 @@ use std::fmt::Debug;
 use std::sync::Arc;
 use std::time::Duration;
 
+use pca::api::catalogue::Row;
 use pca::api::model::{
     ActivateSubCaRequest, AddCaUserRequest, CaRecord, CaStatus, CaTag, CaType, CreateCaQuery,
     CreateCaRequest, CreateOcspRequest, IdNo, IssueEndCertRequest, KeyType, PageQuery, Period,
     SerialNo, SignEndCsrQuery, SignEndCsrRequest, SignSubCsrRequest, UpdateCaRequest,
     UpdateCrlConfigRequest, X509CaParameters, X509EndCertParameters,
 };
-use pca::api::catalogue::Row;
 use pca::api::ops::{self, Operation};
 use pca::client::{Client, ClientError, Credentials};
 use pca::emulator::pki::{self, CaKey, Sans, Subject};
@@ -1434,7 +1434,11 @@ async fn user_ocsp_and_crl_config_errors() {
         400,
         "INVAILD_ID_NO",
     );
-    fails(c.delete_ca_user(&tag, &IdNo::from(ID)).await, 400, "INVALID_USER");
+    fails(
+        c.delete_ca_user(&tag, &IdNo::from(ID)).await,
+        400,
+        "INVALID_USER",
+    );
     for bad in ["", "ftp://x", "http://", "http://a b/ocsp"] {
         fails(
             c.create_ocsp(

@@ -307,9 +307,13 @@ impl Row {
             Row::InvalidCa => "Invalid ca.",
             Row::InvalidCaType => "Invalid ca type.",
             Row::InvalidCert => "Invalid cert.",
-            Row::IssuanceLimit => "The maximum number of issuances has been exceeded.\nCertificate issuance can't exceed 30,000.\nIf you need additional issuance, contact the customer center.",
+            Row::IssuanceLimit => {
+                "The maximum number of issuances has been exceeded.\nCertificate issuance can't exceed 30,000.\nIf you need additional issuance, contact the customer center."
+            }
             Row::CaValidityExceeded => "The CA validity period can't be exceeded.",
-            Row::CaLimit => "The maximum number of CAs that can be created has been exceeded.\nUp to 10 root/intermediate CAs can be created.",
+            Row::CaLimit => {
+                "The maximum number of CAs that can be created has been exceeded.\nUp to 10 root/intermediate CAs can be created."
+            }
             Row::CastoreExists => "This castore already exists.",
             Row::AliasExists => "This alias already exists.",
             Row::PolicyExists => "This policy already exists.",
@@ -319,7 +323,9 @@ impl Row {
             Row::CrlConfigNotFound => "The crl configuration doesn't exist.",
             Row::CaNotFound => "The CA doesn't exist.",
             Row::CertificateNotFound => "The certificate doesn't exist.",
-            Row::ServiceError => "We apologize for the inconvenience. This is temporarily not available. If this error persists, please contact our customer center",
+            Row::ServiceError => {
+                "We apologize for the inconvenience. This is temporarily not available. If this error persists, please contact our customer center"
+            }
         }
     }
 

@@ -440,7 +440,10 @@ mod tests {
             clock: None,
         };
         for code in ["", "-", "SOMETHING_NEW", "NOT_FOUND"] {
-            assert!(with(400, code, "The CA doesn't exist.").is_not_found(), "{code}");
+            assert!(
+                with(400, code, "The CA doesn't exist.").is_not_found(),
+                "{code}"
+            );
             assert!(with(400, code, "The certificate doesn't exist.\n").is_not_found());
             let crl = with(400, code, "The crl configuration doesn't exist.");
             assert!(!crl.is_not_found(), "{code}");

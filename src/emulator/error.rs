@@ -19,10 +19,10 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::api::error::{GatewayError, GatewayErrorBody};
-use crate::api::model::{Envelope, NoData};
 use crate::api::ErrorCode;
 use crate::api::catalogue::Row;
+use crate::api::error::{GatewayError, GatewayErrorBody};
+use crate::api::model::{Envelope, NoData};
 
 /// Response header carrying a human-readable detail of an error (debugging aid; the body
 /// keeps the documented message).
@@ -238,10 +238,7 @@ impl IntoResponse for EmuError {
             }
             EmuError::Fault(500) => json_response(
                 500,
-                &Envelope::<NoData>::error(
-                    &Row::ServiceError.code(),
-                    Row::ServiceError.message(),
-                ),
+                &Envelope::<NoData>::error(&Row::ServiceError.code(), Row::ServiceError.message()),
             ),
             EmuError::Fault(status) => {
                 let body = GatewayErrorBody {

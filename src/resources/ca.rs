@@ -8,14 +8,16 @@
 //! `DESTROYING` (scheduled for deletion outside Terraform) counts as gone. Import by `ca_tag`.
 
 use super::common::{
-    Subject, alt_name_validator, api_error, cert_summary, client, days_between, ip_validator,
-    join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
+    Subject, alt_name_validator, api_error, api_error_at, cert_summary, client, days_between,
+    ip_validator, join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
 };
+use crate::api::catalogue::Row;
+use crate::api::error::ErrorCode;
 use crate::api::model::{
     CaRecord, CaStatus, CaTag, CaType, CreateCaQuery, CreateCaRequest, KeyType, Period,
     UpdateCaRequest, X509CaParameters,
 };
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
@@ -177,7 +179,12 @@ impl Resource for CaResource {
                 .validate(ip_validator())
                 .description("Subject alternative names: IPv4 and IPv6 addresses."),
         )
-        .attr(Attribute::string("memo").optional().description("Free text about the CA. Changes in place."))
+        .attr(
+            Attribute::string("memo")
+                .optional()
+                .validate(validate::length_between(0, crate::api::limits::MEMO_MAX_LEN))
+                .description("Free text about the CA, up to 1,000 characters. Changes in place."),
+        )
         .attr(
             Attribute::string("status")
                 .optional_computed()
@@ -264,8 +271,18 @@ impl Resource for CaResource {
         let (query, req) = to_request(&plan);
         let record = match client.create_ca(&query, &req).await {
             Ok(r) => r,
+            Err(e)
+                if e.error_code() == Some(&ErrorCode::AlreadyExistAlias)
+                    || e.catalogue_row() == Some(Row::AliasExists) =>
+            {
+                alias_taken(client, &req.alias, &e, diags).await;
+                return None;
+            }
             Err(e) => {
-                api_error(diags, "Unable to Create CA", &e);
+                match create_error_attribute(&e) {
+                    Some(path) => api_error_at(diags, path, "Unable to Create CA", &e),
+                    None => api_error(diags, "Unable to Create CA", &e),
+                }
                 return None;
             }
         };
@@ -600,6 +617,89 @@ fn fill_unknown(mut s: CaModel) -> CaModel {
     f(&mut s.crl_urls);
     f(&mut s.ca_urls);
     s
+}
+
+/// Create CA answered "alias taken": look the CA up and say how to adopt it. The usual
+/// cause is an apply interrupted after Create CA succeeded but before its answer reached
+/// the state (Terraform or the provider killed, the connection lost); creating another CA
+/// is impossible (aliases are unique) and adopting one silently could take over a CA that
+/// is not ours, so the error names the CA and gives the import command.
+/// The attribute a Create CA refusal is about, from its catalogue row (§1.7.1).
+fn create_error_attribute(e: &ClientError) -> Option<AttrPath> {
+    let subject = |name: &str| Some(AttrPath::root("subject").attr(name));
+    match e.catalogue_row()? {
+        Row::AliasMissing | Row::AliasTooLong | Row::AliasExists => Some(AttrPath::root("alias")),
+        Row::MemoTooLong => Some(AttrPath::root("memo")),
+        Row::CommonNameMissing | Row::CommonNameTooLong => subject("common_name"),
+        Row::OrganizationTooLong => subject("organization"),
+        Row::OrganizationUnitTooLong => subject("organizational_unit"),
+        Row::StateProvinceTooLong => subject("state_province"),
+        Row::LocalityTooLong => subject("locality"),
+        Row::InvalidKeyType => Some(AttrPath::root("key_type")),
+        Row::InvalidIp => Some(AttrPath::root("ip_addresses")),
+        Row::InvalidPeriodValue | Row::CaValidityExceeded => Some(AttrPath::root("validity_days")),
+        Row::CaTypeMissing | Row::InvalidCaType => Some(AttrPath::root("ca_type")),
+        Row::InvalidIssuerCaStatus | Row::CaNotFound => Some(AttrPath::root("issuer_ca_tag")),
+        _ => None,
+    }
+}
+
+async fn alias_taken(client: &Client, alias: &str, err: &ClientError, diags: &mut Diagnostics) {
+    let found = match client.find_ca_by_alias(alias).await {
+        Ok(found) => found,
+        Err(lookup) => {
+            api_error_at(diags, AttrPath::root("alias"), "Unable to Create CA", err);
+            diags.error(
+                "Unable to Look Up the CA Holding the Alias",
+                format!("A CA with alias {alias:?} already exists, and listing the CAs to find it failed: {lookup}"),
+            );
+            return;
+        }
+    };
+    let Some(tag) = found
+        .as_ref()
+        .and_then(|r| r.ca_info.as_ref())
+        .and_then(|i| i.ca_tag.clone())
+    else {
+        api_error_at(diags, AttrPath::root("alias"), "Unable to Create CA", err);
+        return;
+    };
+    let info = found.as_ref().and_then(|r| r.ca_info.as_ref());
+    let mut what = vec![format!("ca_tag {tag}")];
+    if let Some(t) = info.and_then(|i| i.ca_type.as_ref()) {
+        what.push(t.as_str().to_owned());
+    }
+    if let Some(s) = info.and_then(|i| i.status.as_ref()) {
+        what.push(format!("status {}", s.as_str()));
+    }
+    if let Some(cn) = found
+        .as_ref()
+        .and_then(|r| r.ca_cert_info.as_ref())
+        .and_then(|c| c.common_name.as_deref())
+        .filter(|c| !c.is_empty())
+    {
+        what.push(format!("common name {cn:?}"));
+    }
+    if let Some(ms) = info.and_then(|i| i.rgst_date) {
+        what.push(format!("created {}", rfc3339(ms)));
+    }
+    diags.error_at(
+        AttrPath::root("alias"),
+        "CA Alias Already Exists",
+        format!(
+            "A CA with alias {alias:?} already exists ({}), so no CA was created.\n\n\
+             If it is the CA an interrupted apply created (its answer never reached the state), \
+             adopt it instead of creating another, with this resource's address (shown above):\n\n\
+             \x20   terraform import pca_ca.<name> {tag}\n\n\
+             or, on Terraform 1.5 and later, an import block:\n\n\
+             \x20   import {{\n\
+             \x20     to = pca_ca.<name>\n\
+             \x20     id = \"{tag}\"\n\
+             \x20   }}\n\n\
+             If it is another CA, choose another alias.",
+            what.join(", ")
+        ),
+    );
 }
 
 #[cfg(test)]

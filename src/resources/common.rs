@@ -2,9 +2,11 @@
 //! into diagnostics, PEM comparison by content, timestamps, certificate inspection, and the
 //! subject/SAN attributes of CAs and certificates.
 
+use crate::api::catalogue::Row;
 use crate::client::{Client, ClientError};
 use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
+use crate::framework::path::AttrPath;
 use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Nesting};
 use crate::framework::typed::Val;
@@ -27,13 +29,51 @@ pub fn client<'a>(ctx: &'a Ctx<PcaData>, diags: &mut Diagnostics) -> Option<&'a 
 /// Records a failed API call as an error: what failed, the API's code and message, the
 /// request id, and what to do next.
 pub fn api_error(diags: &mut Diagnostics, summary: &str, err: &ClientError) {
+    diags.error(summary, api_error_detail(err));
+}
+
+/// [`api_error`] on the attribute that caused the refusal.
+pub fn api_error_at(diags: &mut Diagnostics, path: AttrPath, summary: &str, err: &ClientError) {
+    diags.error_at(path, summary, api_error_detail(err));
+}
+
+/// What a catalogue row (§1.7.1) means for the user, when the message alone does not say.
+pub fn catalogue_hint(row: Row) -> Option<&'static str> {
+    Some(match row {
+        Row::NcloudInstanceNoMissing => {
+            "The account has no Private CA subscription (no ncloudInstanceNo): subscribe to Private CA for this account in the NAVER Cloud console (on the same site as the provider's `site`), then run again."
+        }
+        Row::CaLimit => {
+            "Every CA of the account counts toward the limit of 10, whatever its type and status: roots and intermediates, PENDING intermediates waiting for activation, DEACTIVATED CAs, and CAs being deleted (DESTROYING, removed 72 hours later; Delete CA removes them at once). Delete CAs you no longer need, or ask NAVER Cloud support to raise the limit."
+        }
+        Row::IssuanceLimit => {
+            "Every certificate the CA ever signed counts toward its 30,000: end certificates (CA-generated keys and signed CSRs) and intermediate CA certificates, revoked, expired and trimmed ones included. Issue from another CA (for example a new intermediate), or contact the NAVER Cloud customer center."
+        }
+        Row::InvalidCaStatus => {
+            "The CA's status does not allow this operation: signing needs an ACTIVE CA, activation a PENDING intermediate (see the CA's `status`)."
+        }
+        Row::InvalidIssuerCaStatus => {
+            "The issuing CA (`issuer_ca_tag`) must be ACTIVE to sign a new intermediate."
+        }
+        Row::CaValidityExceeded => {
+            "A certificate cannot outlive the CA that signs it: lower `validity_days`, or leave it unset to end with the CA."
+        }
+        _ => return None,
+    })
+}
+
+fn api_error_detail(err: &ClientError) -> String {
     let mut detail = err.to_string();
+    if let Some(hint) = err.catalogue_row().and_then(catalogue_hint) {
+        detail.push_str("\n\n");
+        detail.push_str(hint);
+    }
     if err.is_clock_skew() {
         detail.push_str("\n\nCheck the system clock: the API rejects requests whose timestamp is more than 5 minutes off.");
     } else if err.is_retryable() {
         detail.push_str("\n\nThe API may be throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
     }
-    diags.error(summary, detail);
+    detail
 }
 
 /// A PEM document reduced to what matters: each block's label and base64 body, without
@@ -555,8 +595,10 @@ mod tests {
         );
         let ed = p(&rcgen::PKCS_ED25519).unwrap_err();
         assert!(ed.contains("Unsupported keyBits."), "{ed}");
-        let bad = csr_key_params("-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----")
-            .unwrap_err();
+        let bad = csr_key_params(
+            "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----",
+        )
+        .unwrap_err();
         assert!(bad.contains("Invalid csr."), "{bad}");
     }
 

@@ -19,10 +19,9 @@
 
 use super::ca::KEY_TYPES;
 use super::common::{
-    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client,
-    csr_key_params, days_between,
-    ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
-    validity_days_attribute,
+    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, csr_key_params,
+    days_between, ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339,
+    subject_attributes, validity_days_attribute,
 };
 use super::snapshot;
 use crate::api::model::{

@@ -28,9 +28,9 @@ use crate::api::model::{
 };
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::common::{
-    ACTIVE, DEACTIVATED, DESTROYING, PENDING, PRIVATE_SUB, ca_record, chain_blocks,
-    check_csr_key, check_len, issuer_of, key_type, period_days, pki_err, pki_err_as,
-    pki_err_as_row, require_active, require_signing_room, urls_of, validate_ca_params,
+    ACTIVE, DEACTIVATED, DESTROYING, PENDING, PRIVATE_SUB, ca_record, chain_blocks, check_csr_key,
+    check_len, issuer_of, key_type, period_days, pki_err, pki_err_as, pki_err_as_row,
+    require_active, require_signing_room, urls_of, validate_ca_params,
 };
 use crate::emulator::handlers::{Call, load_ca, ok, ok_null, page_count, page_of};
 use crate::emulator::pki::{self, CaKey, PkiError, Subject};
@@ -488,7 +488,10 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
     let info = pki::cert_info(&req.cert_pem).map_err(pki_err_as(ErrorCode::InvalidInputCert))?;
     let now = state.now_ms();
     if info.not_after_ms <= now {
-        return Err(EmuError::row(Row::ExpiredCert, "the certificate has expired"));
+        return Err(EmuError::row(
+            Row::ExpiredCert,
+            "the certificate has expired",
+        ));
     }
     let blocks = crate::api::model::split_pem_blocks(&req.ca_chain_pem);
     let mut chain_infos = Vec::with_capacity(blocks.len());
@@ -504,7 +507,9 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
     let key = CaKey::from_pem(&ca.key_pem)
         .map_err(|e| EmuError::internal(format_args!("stored key of {tag}: {e}")))?;
     pki::check_activation(&key, &req.cert_pem, &req.ca_chain_pem).map_err(|e| match e {
-        PkiError::KeyMismatch | PkiError::BadCert(_) => EmuError::row(Row::InvalidCert, e.to_string()),
+        PkiError::KeyMismatch | PkiError::BadCert(_) => {
+            EmuError::row(Row::InvalidCert, e.to_string())
+        }
         PkiError::ChainInvalid(_) | PkiError::BadPem(_) => {
             EmuError::detail(ErrorCode::InvalidInputCaChain, e.to_string())
         }

@@ -24,9 +24,9 @@ use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api::catalogue::Row;
 use crate::api::model::{Envelope, NoData};
 use crate::api::ops::{self, Method, Operation};
-use crate::api::catalogue::Row;
 use crate::api::{ErrorCode, uri};
 use crate::emulator::error::{EmuError, json_response};
 use crate::emulator::state::EmuState;

@@ -260,9 +260,7 @@ pub(crate) async fn ca_cert_der(
 ) -> Response {
     blocking(state, move |s| {
         let ca = s.store().read(|c| load_ca(c, &tag))?;
-        let pem = ca
-            .cert_pem
-            .ok_or_else(EmuError::no_route)?;
+        let pem = ca.cert_pem.ok_or_else(EmuError::no_route)?;
         let der = pki::pem_to_der(&pem).map_err(pki_err)?;
         Ok(der_response("application/pkix-cert", der))
     })
