@@ -145,19 +145,6 @@ impl ResolvedIdentity {
         })
     }
 
-    /// [`Self::data_of`] for a planned state: absent while any identity value is unknown (a
-    /// new or replacement object), since Terraform cannot render an unknown identity.
-    pub(crate) fn planned_data_of(
-        &self,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<pb::ResourceIdentityData> {
-        if !self.of_state(planned)?.is_wholly_known() {
-            return None;
-        }
-        self.data_of(planned, diags)
-    }
-
     /// Decodes an identity Terraform sent (`None` when absent or null).
     pub(crate) fn decode(
         &self,

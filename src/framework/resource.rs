@@ -115,6 +115,13 @@ pub trait Resource: Send + Sync + 'static {
     /// config may hold unknown values. Must not call any API.
     fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
 
+    /// Whether an import reads the object at once, so that an id naming nothing fails with
+    /// an error naming the id rather than Terraform's generic "non-existent remote object".
+    /// The default: no (Terraform reads the imported state afterwards anyway).
+    fn read_on_import(&self) -> bool {
+        false
+    }
+
     /// The resource identity (Terraform 1.12+): the schema attributes that name the remote
     /// object, in import-id order (see [`super::identity`]). Importing by identity joins
     /// their values with `/` and calls [`Resource::import`]. The default: no identity.
@@ -461,10 +468,13 @@ impl<R: Resource> DynResource<R::Data> for R {
         }
     }
 
-    /// Imports, then reads the object at once: an id that names nothing is an error naming
-    /// the id (instead of Terraform's generic "non-existent remote object").
+    /// Imports; with [`Resource::read_on_import`], reads the object at once: an id that
+    /// names nothing is an error naming the id.
     async fn import(&self, ctx: &Ctx<R::Data>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         let partial = Resource::import(self, ctx, id, diags).await?;
+        if !Resource::read_on_import(self) {
+            return encode_model(&partial, "imported state", diags);
+        }
         let errors_before = diags.has_errors();
         match Resource::read(self, ctx, partial, diags).await {
             Some(full) => encode_model(&full, "imported state", diags),

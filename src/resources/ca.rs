@@ -225,6 +225,10 @@ impl Resource for CaResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }

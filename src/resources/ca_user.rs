@@ -121,6 +121,10 @@ impl Resource for CaUserResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(
             Identity::new()

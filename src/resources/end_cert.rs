@@ -262,6 +262,10 @@ impl Resource for EndCertResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(
             Identity::new()

@@ -94,6 +94,10 @@ impl Resource for OcspResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }

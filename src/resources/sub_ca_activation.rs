@@ -96,6 +96,10 @@ impl Resource for SubCaActivationResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The activated CA's `ca_tag`."))
     }

@@ -114,6 +114,10 @@ impl Resource for SubCaCertResource {
         .attr(computed("not_after", "End of validity, RFC 3339."))
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(
             Identity::new()
