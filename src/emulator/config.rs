@@ -78,6 +78,9 @@ pub struct Config {
     /// (`--require-key-params`): row 15 `key bits are missing.` or row 37 `Invalid keyType.`,
     /// as the real service's rows suggest for NAVER's own clients (A8).
     pub require_key_params: bool,
+    /// The account has no Private CA subscription (`--unsubscribed`): every `/api/v1`
+    /// request is answered with row 2, `ncloudInstanceNo is missing.`.
+    pub unsubscribed: bool,
     /// Print one line per `/api/v1` request to stderr (`--log-requests`).
     pub log_requests: bool,
 }
@@ -105,6 +108,7 @@ impl Default for Config {
             crl_config_default: false,
             no_error_codes: false,
             require_key_params: false,
+            unsubscribed: false,
             log_requests: false,
         }
     }
@@ -203,6 +207,8 @@ Options:
   --no-error-codes          service errors carry \"code\":\"-\" (the catalogue documents a
                             status and a message only)
   --require-key-params      Sign End Csr / Sign Sub Csr need keyType and keyBits
+  --unsubscribed            the account has no Private CA subscription: every request gets
+                            400 \"ncloudInstanceNo is missing.\"
   -h, --help                print this help
   -V, --version             print the version
 
@@ -257,6 +263,7 @@ where
                 | "--crl-config-default"
                 | "--no-error-codes"
                 | "--require-key-params"
+                | "--unsubscribed"
                 | "--log-requests"
                 | "-h"
                 | "--help"
@@ -282,6 +289,7 @@ where
             "--crl-config-default" => config.crl_config_default = true,
             "--no-error-codes" => config.no_error_codes = true,
             "--require-key-params" => config.require_key_params = true,
+            "--unsubscribed" => config.unsubscribed = true,
             "--log-requests" => config.log_requests = true,
             "--listen" => config.listen = parse_listen(&value)?,
             "--data-dir" => {
@@ -364,6 +372,7 @@ mod tests {
             "--crl-config-default",
             "--no-error-codes",
             "--require-key-params",
+            "--unsubscribed",
             "--public-url",
             "http://example.test:1/",
         ])
@@ -378,7 +387,7 @@ mod tests {
         assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("AK", "SK"));
         assert_eq!(c.max_clock_skew_ms, None);
         assert!(c.crl_config_default);
-        assert!(c.no_error_codes && c.require_key_params);
+        assert!(c.no_error_codes && c.require_key_params && c.unsubscribed);
         assert_eq!(c.public_url.as_deref(), Some("http://example.test:1"));
     }
 

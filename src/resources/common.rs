@@ -37,6 +37,59 @@ pub fn api_error_at(diags: &mut Diagnostics, path: AttrPath, summary: &str, err:
     diags.error_at(path, summary, api_error_detail(err));
 }
 
+/// The attribute a catalogue row (§1.7.1) is about, when the resource has it (`attrs`: its
+/// argument names).
+pub fn row_attribute(row: Row, attrs: &[&str]) -> Option<AttrPath> {
+    let (root, nested) = match row {
+        Row::CommonNameMissing | Row::CommonNameTooLong => ("subject", Some("common_name")),
+        Row::OrganizationTooLong => ("subject", Some("organization")),
+        Row::OrganizationUnitTooLong => ("subject", Some("organizational_unit")),
+        Row::StateProvinceTooLong => ("subject", Some("state_province")),
+        Row::LocalityTooLong => ("subject", Some("locality")),
+        Row::StreetAddressTooLong => ("subject", Some("street_address")),
+        Row::InvalidKeyType => ("key_type", None),
+        Row::InvalidIp => ("ip_addresses", None),
+        Row::InvalidPeriodValue | Row::CaValidityExceeded => ("validity_days", None),
+        Row::CsrMissing
+        | Row::KeyBitsMissing
+        | Row::UnsupportedKeyBits
+        | Row::InvalidKeyTypeCsr
+        | Row::InvalidCsr
+        | Row::KeyBitsMismatch
+        | Row::KeyTypeMismatch => ("csr_pem", None),
+        Row::CertMissing | Row::InvalidCertificateValue | Row::InvalidCert | Row::ExpiredCert => {
+            ("certificate_pem", None)
+        }
+        Row::ChainMissing | Row::InvalidCaChain => ("chain_pem", None),
+        Row::ExpiryMissing => ("expiry_days", None),
+        Row::OcspServersMissing => ("ocsp_url", None),
+        Row::InvalidCaStatus | Row::IssuanceLimit | Row::CaNotFound | Row::InvalidCa => {
+            ("ca_tag", None)
+        }
+        _ => return None,
+    };
+    if !attrs.contains(&root) {
+        return None;
+    }
+    let path = AttrPath::root(root);
+    Some(match nested {
+        Some(n) => path.attr(n),
+        None => path,
+    })
+}
+
+/// [`api_error`], on the attribute the refusal is about when its catalogue row names one
+/// that the resource has ([`row_attribute`]).
+pub fn request_error(diags: &mut Diagnostics, summary: &str, err: &ClientError, attrs: &[&str]) {
+    match err
+        .catalogue_row()
+        .and_then(|row| row_attribute(row, attrs))
+    {
+        Some(path) => api_error_at(diags, path, summary, err),
+        None => api_error(diags, summary, err),
+    }
+}
+
 /// What a catalogue row (§1.7.1) means for the user, when the message alone does not say.
 pub fn catalogue_hint(row: Row) -> Option<&'static str> {
     Some(match row {

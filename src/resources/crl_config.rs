@@ -114,7 +114,12 @@ impl Resource for CrlConfigResource {
         {
             Ok(c) => c,
             Err(e) => {
-                api_error(diags, "Unable to Configure the CRL", &e);
+                super::common::request_error(
+                    diags,
+                    "Unable to Configure the CRL",
+                    &e,
+                    &["ca_tag", "expiry_days"],
+                );
                 return None;
             }
         };

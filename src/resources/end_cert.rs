@@ -20,8 +20,8 @@
 use super::ca::KEY_TYPES;
 use super::common::{
     Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, csr_key_params,
-    days_between, ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339,
-    subject_attributes, validity_days_attribute,
+    days_between, ip_validator, join_list, keep_pem, now_ms, request_error, revoked_serials,
+    rfc3339, subject_attributes, validity_days_attribute,
 };
 use super::snapshot;
 use crate::api::model::{
@@ -368,7 +368,12 @@ impl Resource for EndCertResource {
             let out = match client.sign_end_csr(&tag, &query, &req).await {
                 Ok(o) => o,
                 Err(e) => {
-                    api_error(diags, "Unable to Sign the CSR", &e);
+                    request_error(
+                        diags,
+                        "Unable to Sign the CSR",
+                        &e,
+                        &["ca_tag", "csr_pem", "validity_days"],
+                    );
                     return None;
                 }
             };
@@ -394,7 +399,18 @@ impl Resource for EndCertResource {
             let out = match client.issue_end_cert(&tag, &req).await {
                 Ok(o) => o,
                 Err(e) => {
-                    api_error(diags, "Unable to Issue Certificate", &e);
+                    request_error(
+                        diags,
+                        "Unable to Issue Certificate",
+                        &e,
+                        &[
+                            "ca_tag",
+                            "subject",
+                            "key_type",
+                            "ip_addresses",
+                            "validity_days",
+                        ],
+                    );
                     return None;
                 }
             };

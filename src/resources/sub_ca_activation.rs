@@ -154,7 +154,12 @@ impl Resource for SubCaActivationResource {
                 match adopt(client, &tag, &cert, e.is_ambiguous()).await {
                     Some(r) => r,
                     None => {
-                        api_error(diags, "Unable to Activate the Sub CA", &e);
+                        super::common::request_error(
+                            diags,
+                            "Unable to Activate the Sub CA",
+                            &e,
+                            &["ca_tag", "certificate_pem", "chain_pem"],
+                        );
                         return None;
                     }
                 }

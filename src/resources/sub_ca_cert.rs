@@ -12,7 +12,7 @@
 
 use super::common::{
     api_error, canonical_serial, cert_summary, client, csr_key_params, days_between, keep_pem,
-    pem_bundle, pem_changed, pem_content, rfc3339,
+    pem_bundle, pem_changed, pem_content, request_error, rfc3339,
 };
 use crate::api::model::{CaStatus, CaTag, CaType, Period, SerialNo, SignSubCsrRequest};
 use crate::client::Client;
@@ -186,7 +186,12 @@ impl Resource for SubCaCertResource {
         let out = match client.sign_sub_csr(&tag, &req).await {
             Ok(o) => o,
             Err(e) => {
-                api_error(diags, "Unable to Sign the Intermediate CA's CSR", &e);
+                request_error(
+                    diags,
+                    "Unable to Sign the Intermediate CA's CSR",
+                    &e,
+                    &["ca_tag", "csr_pem", "validity_days"],
+                );
                 return None;
             }
         };

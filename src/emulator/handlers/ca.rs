@@ -315,9 +315,12 @@ fn transition(ca: &CaRow, target: &CaStatus, now: i64) -> Result<(String, Option
         (DESTROYING, ACTIVE) if ca.cert_pem.is_none() => PENDING,
         (DESTROYING, ACTIVE) => ACTIVE,
         _ => {
-            return Err(EmuError::ca_status(format!(
-                "cannot go from {current} to {target}"
-            )));
+            // Row 51 (`Invalid status.`): the requested status, not the CA's, is wrong.
+            return Err(EmuError::Api {
+                code: ErrorCode::InvalidCaStatus,
+                row: Some(Row::InvalidStatus),
+                detail: Some(format!("cannot go from {current} to {target}")),
+            });
         }
     };
     Ok((next.to_owned(), None))

@@ -188,6 +188,12 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
     };
     let no_codes = state.config().no_error_codes;
     let result = tokio::task::spawn_blocking(move || {
+        if state.config().unsubscribed {
+            return Err(EmuError::row(
+                Row::NcloudInstanceNoMissing,
+                "the account has no Private CA subscription (--unsubscribed)",
+            ));
+        }
         housekeeping(&state)?;
         handler(&state, &call)
     })
