@@ -359,6 +359,40 @@ mod tests {
     }
 
     #[test]
+    fn origins_are_named() {
+        let s = resolve(&cfg(), &MapEnv(HashMap::new())).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "site \"public\" (the default)"
+        );
+        assert_eq!(
+            s.credential_origin.to_string(),
+            "the provider block (access_key, secret_key)"
+        );
+        let env = MapEnv(HashMap::from([
+            ("NCLOUD_SITE", "gov".to_owned()),
+            ("NCLOUD_SECRET_ACCESS_KEY", "ENVSECRET".to_owned()),
+        ]));
+        let mut c = cfg();
+        c.secret_key = Val::Null;
+        let s = resolve(&c, &env).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "site \"gov\" (from NCLOUD_SITE)"
+        );
+        assert_eq!(
+            s.credential_origin.to_string(),
+            "access key from the provider block, secret key from NCLOUD_SECRET_ACCESS_KEY"
+        );
+        c.endpoint = Val::Known("https://pca.example.com".into());
+        let s = resolve(&c, &env).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "`endpoint` in the provider block"
+        );
+    }
+
+    #[test]
     fn every_schema_is_clean() {
         let p = PcaProvider;
         for r in p.resources() {

@@ -219,6 +219,11 @@ fn acc_tls_failure_names_the_host() {
         out.contains(&format!("The TLS handshake with {host} failed (")),
         "{out}"
     );
+    let start = out.find("Get CA List failed").unwrap_or(0);
+    let end = out[start..]
+        .find("this machine.")
+        .map_or(out.len(), |e| start + e + "this machine.".len());
+    eprintln!("MESSAGE TLS failure: {}", &out[start..end]);
     assert!(!out.to_lowercase().contains("throttl"), "{out}");
 }
 
