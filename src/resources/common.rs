@@ -121,10 +121,10 @@ fn api_error_detail(err: &ClientError) -> String {
         detail.push_str("\n\n");
         detail.push_str(hint);
     }
-    if err.is_clock_skew() {
-        detail.push_str("\n\nCheck the system clock: the API rejects requests whose timestamp is more than 5 minutes off.");
-    } else if err.is_retryable() {
-        detail.push_str("\n\nThe API may be throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
+    // The error already says what to check (clock, credentials, permission, endpoint);
+    // throttling is mentioned only when the service throttled or was unavailable.
+    if matches!(err.status(), Some(429 | 503)) {
+        detail.push_str("\n\nThe API is throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
     }
     detail
 }
