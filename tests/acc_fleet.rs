@@ -276,7 +276,7 @@ fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
         .filter(|r| r.contains("/cert/"))
         .collect::<Vec<_>>();
     assert_eq!(per_cert.len(), 1, "{per_cert:?}");
-    assert!(per_cert[0].ends_with("-> 404"), "{per_cert:?}");
+    assert!(per_cert[0].ends_with("-> 400"), "{per_cert:?}");
     ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_eq!(plan_code(&ws).0, Some(0));
 }
