@@ -94,7 +94,7 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
         );
         assert!(i["attributes"]["chain_pem"].is_null(), "{i}");
         assert!(i["attributes"]["issuer_pem"].is_null(), "{i}");
-        assert_eq!(i["schema_version"], 1);
+        assert_eq!(i["schema_version"], 2);
     }
     // The full chain from the certificate and its CA verifies with openssl.
     let full = ws.ok(&["output", "-raw", "fullchain_pem"]);
@@ -174,7 +174,7 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
     );
     ws.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
     for i in instances(&state(&ws)) {
-        assert_eq!(i["schema_version"], 1, "{i}");
+        assert_eq!(i["schema_version"], 2, "{i}");
         assert!(i["attributes"]["chain_pem"].is_null(), "{i}");
         assert_eq!(i["attributes"]["include_chain"], false, "{i}");
         assert!(i["attributes"].get("id").is_none(), "{i}");

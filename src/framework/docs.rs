@@ -395,14 +395,19 @@ mod tests {
         let schema = Schema::new("d")
             .attr(Attribute::string("group").required().description("G."))
             .attr(Attribute::string("serial").computed().description("S."));
-        let id = Identity::new().attr("group", "The group.").attr("serial", "The serial.");
+        let id = Identity::new()
+            .attr("group", "The group.")
+            .attr("serial", "The serial.");
         let out = identity_import(
             "# comment\nterraform import toy_thing.x \"g1/0a:0b\"\n",
             &id,
             &schema,
         );
         assert!(out.contains("  to = toy_thing.x\n"), "{out}");
-        assert!(out.contains("    group  = \"g1\"\n    serial = \"0a:0b\"\n"), "{out}");
+        assert!(
+            out.contains("    group  = \"g1\"\n    serial = \"0a:0b\"\n"),
+            "{out}"
+        );
         assert!(out.contains("- `serial` (String) The serial."), "{out}");
         // An id that does not split into the identity's parts: the schema only.
         let out = identity_import("terraform import toy_thing.x g1\n", &id, &schema);
