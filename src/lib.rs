@@ -9,6 +9,7 @@ pub mod client;
 pub mod data_sources;
 pub mod emulator;
 pub mod framework;
+pub mod functions;
 pub mod protocol;
 pub mod provider;
 pub mod resources;

@@ -207,6 +207,10 @@ impl Provider for PcaProvider {
         crate::resources::all()
     }
 
+    fn functions(&self) -> Vec<Arc<dyn crate::framework::function::Function>> {
+        crate::functions::all()
+    }
+
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {
         crate::data_sources::all()
     }

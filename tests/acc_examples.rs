@@ -12,12 +12,22 @@ const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
 fn examples() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut out = Vec::new();
-    for kind in ["resources", "data-sources"] {
+    for kind in [
+        "resources",
+        "data-sources",
+        "ephemeral-resources",
+        "functions",
+    ] {
         let Ok(dirs) = std::fs::read_dir(root.join(kind)) else {
             continue;
         };
         for d in dirs.flatten() {
-            for f in ["resource.tf", "data-source.tf"] {
+            for f in [
+                "resource.tf",
+                "data-source.tf",
+                "ephemeral-resource.tf",
+                "function.tf",
+            ] {
                 let p = d.path().join(f);
                 if p.is_file() {
                     out.push(p);

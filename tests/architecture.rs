@@ -85,6 +85,7 @@ fn layers_import_only_what_they_may() {
             "provider",
         ],
     );
+    check_imports("functions", &["functions", "framework", "resources"]);
     check_imports("emulator", &["emulator", "api"]);
 }
 

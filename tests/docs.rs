@@ -40,6 +40,12 @@ fn docs_are_current() {
             .iter()
             .map(|d| (d.type_name(), d.schema()))
             .collect(),
+        ephemeral_resources: Vec::new(),
+        functions: p
+            .functions()
+            .iter()
+            .map(|f| (f.name(), f.definition()))
+            .collect(),
         identities: p
             .resources()
             .iter()

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -117,9 +117,35 @@ pub(crate) async fn gateway(
         .config()
         .log_requests
         .then(|| format!("{} {}", request.method(), request.uri().path()));
+    let write = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     let response = match state.faults().decide() {
-        Some(status) => EmuError::Fault(status).into_response(),
-        None => next.run(request).await,
+        Some(status) => {
+            let mut r = EmuError::Fault(status).into_response();
+            if r.headers().contains_key(header::RETRY_AFTER) {
+                match state.faults().retry_after() {
+                    Some(s) => {
+                        r.headers_mut()
+                            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+                    }
+                    None => {
+                        r.headers_mut().remove(header::RETRY_AFTER);
+                    }
+                }
+            }
+            r
+        }
+        None => {
+            let r = next.run(request).await;
+            // The write is done (committed); only its answer is late.
+            let delay = state.faults().write_delay_ms();
+            if write && delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
+            r
+        }
     };
     if let Some(line) = log {
         eprintln!(

@@ -51,6 +51,14 @@ pub struct Config {
     pub fault_seed: Option<u64>,
     /// Delay added to every `/api/v1` request, in ms (`--latency-ms`).
     pub latency_ms: u64,
+    /// Delay added to the *response* of every state-changing `/api/v1` request (POST, PUT,
+    /// PATCH, DELETE) after it has been processed and committed, in ms
+    /// (`--write-delay-ms`): the window in which a killed client loses the answer to a
+    /// write that happened.
+    pub write_delay_ms: u64,
+    /// `Retry-After` seconds sent with injected 429 and 503 faults
+    /// (`--fault-retry-after N|none`, default 1); `None` sends no header.
+    pub fault_retry_after: Option<u64>,
     /// Base URL written into certificates and `urlInfo` (`--public-url`); `None` uses
     /// `http://<bound address>`.
     pub public_url: Option<String>,
@@ -80,6 +88,8 @@ impl Default for Config {
             fault_status: 503,
             fault_seed: None,
             latency_ms: 0,
+            write_delay_ms: 0,
+            fault_retry_after: Some(1),
             public_url: None,
             ca_page_size: 10,
             cert_page_size: 100,
@@ -169,6 +179,10 @@ Options:
   --fault-status CODE       status of injected failures: 429, 500 or 503 (default 503)
   --fault-seed N            seed of the fault RNG (default: random)
   --latency-ms N            add N ms to every /api/v1 request (default 0)
+  --write-delay-ms N        hold the response of every POST/PUT/PATCH/DELETE N ms after
+                            it is processed (a window for lost-response tests; default 0)
+  --fault-retry-after N     Retry-After seconds on injected 429/503, or `none` to send no
+                            header (default 1)
   --public-url URL          base URL written into certificates (default http://<listen>)
   --ca-page-size N          page size of Get CA List (default 10)
   --cert-page-size N        page size of Get End Cert List (default 100)
@@ -267,6 +281,14 @@ where
             "--fault-status" => config.fault_status = parse_num(&flag, &value)?,
             "--fault-seed" => config.fault_seed = Some(parse_num(&flag, &value)?),
             "--latency-ms" => config.latency_ms = parse_num(&flag, &value)?,
+            "--write-delay-ms" => config.write_delay_ms = parse_num(&flag, &value)?,
+            "--fault-retry-after" => {
+                config.fault_retry_after = if value == "none" {
+                    None
+                } else {
+                    Some(parse_num(&flag, &value)?)
+                };
+            }
             "--public-url" => config.public_url = Some(value.trim_end_matches('/').to_owned()),
             "--ca-page-size" => config.ca_page_size = parse_num(&flag, &value)?,
             "--cert-page-size" => config.cert_page_size = parse_num(&flag, &value)?,

@@ -156,6 +156,9 @@ pub struct Faults {
     rate: AtomicU64,
     status: AtomicU16,
     latency_ms: AtomicU64,
+    write_delay_ms: AtomicU64,
+    /// `Retry-After` seconds of injected 429/503 faults; `u64::MAX` = no header.
+    retry_after: AtomicU64,
     next_n: AtomicU32,
     next_status: AtomicU16,
     rng: SplitMix,
@@ -169,6 +172,8 @@ impl Faults {
             rate: AtomicU64::new(config.fault_rate.to_bits()),
             status: AtomicU16::new(config.fault_status),
             latency_ms: AtomicU64::new(config.latency_ms),
+            write_delay_ms: AtomicU64::new(config.write_delay_ms),
+            retry_after: AtomicU64::new(config.fault_retry_after.unwrap_or(u64::MAX)),
             next_n: AtomicU32::new(0),
             next_status: AtomicU16::new(503),
             rng: config
@@ -198,6 +203,27 @@ impl Faults {
     /// The added latency in ms.
     pub fn latency_ms(&self) -> u64 {
         self.latency_ms.load(Ordering::SeqCst)
+    }
+
+    /// Hold the responses of state-changing requests `ms` after they are processed.
+    pub fn set_write_delay_ms(&self, ms: u64) {
+        self.write_delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The delay of responses to state-changing requests, in ms.
+    pub fn write_delay_ms(&self) -> u64 {
+        self.write_delay_ms.load(Ordering::SeqCst)
+    }
+
+    /// `Retry-After` seconds for injected 429/503 faults; `None` sends no header.
+    pub fn set_retry_after(&self, seconds: Option<u64>) {
+        self.retry_after
+            .store(seconds.unwrap_or(u64::MAX), Ordering::SeqCst);
+    }
+
+    /// `Retry-After` seconds for injected 429/503 faults, if any.
+    pub fn retry_after(&self) -> Option<u64> {
+        Some(self.retry_after.load(Ordering::SeqCst)).filter(|s| *s != u64::MAX)
     }
 
     /// Decides the fate of one request: `Some(status)` to fail it.

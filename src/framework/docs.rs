@@ -5,6 +5,7 @@
 //!
 //! Descriptions live in the schemas; the pages are generated, never edited by hand.
 
+use super::function::Definition;
 use super::identity::Identity;
 use super::schema::{AttrKind, Attribute, Block, Mode, NestedBlock, Nesting, Schema};
 use crate::protocol::value::Type;
@@ -22,12 +23,17 @@ pub struct DocsInput<'a> {
     pub resources: Vec<(&'a str, Schema)>,
     /// Data source types and schemas.
     pub data_sources: Vec<(&'a str, Schema)>,
+    /// Ephemeral resource types and schemas (Terraform 1.10+).
+    pub ephemeral_resources: Vec<(&'a str, Schema)>,
+    /// Provider functions and their definitions (Terraform 1.8+).
+    pub functions: Vec<(&'a str, Definition)>,
     /// Resource identities (Terraform 1.12+), by resource type: the Import section then shows
     /// an `import` block by identity (built from the first `terraform import` line of
     /// `import.sh`) and the identity schema.
     pub identities: Vec<(&'a str, Identity)>,
     /// The `examples/` directory (`provider/provider.tf`, `resources/<type>/resource.tf` and
-    /// `import.sh`, `data-sources/<type>/data-source.tf`).
+    /// `import.sh`, `data-sources/<type>/data-source.tf`,
+    /// `ephemeral-resources/<type>/ephemeral-resource.tf`, `functions/<name>/function.tf`).
     pub examples: &'a Path,
 }
 
@@ -85,7 +91,115 @@ pub fn render(input: &DocsInput<'_>) -> BTreeMap<String, String> {
             ),
         );
     }
+    for (name, schema) in &input.ephemeral_resources {
+        let short = name
+            .strip_prefix(&format!("{}_", input.provider))
+            .unwrap_or(name);
+        out.insert(
+            format!("ephemeral-resources/{short}.md"),
+            page(
+                &format!("{name} Ephemeral Resource - {}", input.provider),
+                Some(""),
+                &format!("{name} (Ephemeral Resource)"),
+                schema,
+                read(&format!("ephemeral-resources/{name}/ephemeral-resource.tf"))
+                    .map(|e| ("terraform", e)),
+                None,
+            ),
+        );
+    }
+    for (name, def) in &input.functions {
+        out.insert(
+            format!("functions/{name}.md"),
+            function_page(
+                input.provider,
+                name,
+                def,
+                read(&format!("functions/{name}/function.tf")),
+            ),
+        );
+    }
     out
+}
+
+/// A type as the function docs spell it (`string`, `list of string`, `object`).
+fn function_type(t: &Type) -> String {
+    match t {
+        Type::Bool => "bool".to_owned(),
+        other => type_label(other).to_lowercase(),
+    }
+}
+
+fn function_page(provider: &str, name: &str, def: &Definition, example: Option<String>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "---\npage_title: \"{name} function - {provider}\"\nsubcategory: \"\"\ndescription: |-\n  {}\n---\n\n# function: {name}\n",
+        def.summary.trim()
+    );
+    if !def.description.is_empty() {
+        let _ = writeln!(s, "{}\n", def.description.trim());
+    }
+    if let Some(ex) = example {
+        let _ = writeln!(
+            s,
+            "## Example Usage\n\n```terraform\n{}\n```\n",
+            ex.trim_end()
+        );
+    }
+    let params: Vec<String> = def
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, function_type(&p.ty)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "## Signature\n\n<!-- signature generated from the provider's definition; do not edit -->\n```text\n{name}({}) {}\n```\n",
+        params.join(", "),
+        function_type(&def.returns)
+    );
+    if !def.parameters.is_empty() {
+        let _ = writeln!(s, "## Arguments\n");
+        for (i, p) in def.parameters.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{}. `{}` ({}) {}",
+                i + 1,
+                p.name,
+                type_label(&p.ty),
+                p.description.trim().replace('\n', " ")
+            );
+        }
+        let _ = writeln!(s);
+    }
+    if let Type::Object(attrs) = &def.returns {
+        let _ = writeln!(s, "## Result\n\nAn object with these attributes:\n");
+        for (k, t) in attrs {
+            let _ = writeln!(s, "- `{k}` ({})", type_label_deep(t));
+        }
+        let _ = writeln!(s);
+    }
+    let mut s = s.trim_end().to_owned();
+    s.push('\n');
+    s
+}
+
+/// Like [`type_label`], spelling out object attributes (for function results).
+fn type_label_deep(t: &Type) -> String {
+    match t {
+        Type::Object(attrs) => format!(
+            "Object: {}",
+            attrs
+                .iter()
+                .map(|(k, t)| format!("`{k}` ({})", type_label_deep(t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Type::List(e) => format!("List of {}", type_label_deep(e)),
+        Type::Set(e) => format!("Set of {}", type_label_deep(e)),
+        Type::Map(e) => format!("Map of {}", type_label_deep(e)),
+        other => type_label(other),
+    }
 }
 
 fn first_paragraph(s: &str) -> &str {
@@ -370,6 +484,14 @@ mod tests {
             provider_schema: &Schema::new("Toy."),
             resources: vec![("toy_thing", schema)],
             data_sources: vec![],
+            ephemeral_resources: vec![("toy_secret", Schema::new("A secret."))],
+            functions: vec![(
+                "shout",
+                Definition::new("Upper-cases a string.", Type::String).param(
+                    crate::framework::function::Parameter::new("text", Type::String)
+                        .description("The text."),
+                ),
+            )],
             identities: vec![],
             examples: Path::new("/nonexistent"),
         };
@@ -388,6 +510,18 @@ mod tests {
             assert!(page.contains(needle), "missing {needle:?} in:\n{page}");
         }
         assert!(pages.contains_key("index.md"));
+        assert!(
+            pages["ephemeral-resources/secret.md"].contains("# toy_secret (Ephemeral Resource)")
+        );
+        let f = &pages["functions/shout.md"];
+        for needle in [
+            "page_title: \"shout function - toy\"",
+            "# function: shout",
+            "```text\nshout(text string) string\n```",
+            "1. `text` (String) The text.",
+        ] {
+            assert!(f.contains(needle), "missing {needle:?} in:\n{f}");
+        }
     }
 
     #[test]

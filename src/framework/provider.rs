@@ -2,6 +2,7 @@
 //! the lists of resources and data sources.
 
 use super::diag::Diagnostics;
+use super::function::Function;
 use super::resource::{DynDataSource, DynResource};
 use super::schema::Schema;
 use async_trait::async_trait;
@@ -45,4 +46,9 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every data source type.
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Data>>>;
+
+    /// Every provider function (Terraform 1.8+). None by default.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
 }

@@ -7,6 +7,7 @@ use super::convert::{
     decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
 };
 use super::diag::Diagnostics;
+use super::function::Functions;
 use super::identity::ResolvedIdentity;
 use super::path::AttrPath;
 use super::plan;
@@ -37,6 +38,7 @@ pub struct ProviderServer<P: Provider> {
     provider_ty: Type,
     resources: BTreeMap<&'static str, Registered<dyn DynResource<P::Data>>>,
     data_sources: BTreeMap<&'static str, Registered<dyn DynDataSource<P::Data>>>,
+    functions: Functions,
     /// Identities by resource type, and the declarations that did not fit their schema.
     identities: BTreeMap<&'static str, ResolvedIdentity>,
     identity_problems: Vec<String>,
@@ -67,9 +69,11 @@ impl<P: Provider> ProviderServer<P> {
                 (d.type_name(), Registered { schema, ty, imp: d })
             })
             .collect();
+        let functions = Functions::new(provider.functions());
         let (stop_tx, _) = watch::channel(false);
         let (identities, identity_problems) = resolve_identities(&resources);
         ProviderServer {
+            functions,
             provider,
             provider_schema,
             provider_ty,
@@ -104,6 +108,7 @@ impl<P: Provider> ProviderServer<P> {
                 .map(|(k, d)| ((*k).to_owned(), schema_to_proto(&d.schema)))
                 .collect(),
             server_capabilities: Some(capabilities()),
+            functions: self.functions.to_proto(),
             ..Default::default()
         }
     }
@@ -275,6 +280,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                     type_name: (*k).to_owned(),
                 })
                 .collect(),
+            functions: self.functions.metadata(),
             ..Default::default()
         }))
     }
@@ -622,6 +628,25 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             diagnostics: diags_to_proto(&diags),
             ..Default::default()
         }))
+    }
+
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self.functions.to_proto(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = req.into_inner();
+        tracing::debug!(tf_rpc = "CallFunction", function = %req.name, "calling");
+        Ok(Response::new(self.functions.call(req)))
     }
 
     async fn get_resource_identity_schemas(

@@ -1,0 +1,305 @@
+//! Faults that must lose nothing, with real Terraform 1.15.5 against `pca-emulator`:
+//! Terraform killed (SIGKILL, SIGINT) in the middle of Create CA, Sign Sub Csr and a batch of
+//! certificate issuances; the provider process killed; the emulator killed with -9 and
+//! restarted on the same data. The next apply converges without duplicates, or stops with an
+//! error naming what it found and how to adopt it. Also: a provider whose Terraform died
+//! exits within a couple of seconds.
+//!
+//! The emulator's `--write-delay-ms` holds the answer of every write after it is committed:
+//! the window in which a kill loses a response whose effect exists.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use std::io::Read as _;
+use std::os::unix::process::CommandExt as _;
+use support::emulator::Emulator;
+use support::terraform::{TerraformVersion, Workspace};
+
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
+
+/// A Terraform command running in its own process group, its output collected.
+struct Running {
+    child: Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl Running {
+    fn start(ws: &Workspace, args: &[&str]) -> Running {
+        let mut command = ws.command(args);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut child = command.spawn().expect("start terraform");
+        let output = Arc::new(Mutex::new(String::new()));
+        for pipe in [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let sink = output.clone();
+            std::thread::spawn(move || {
+                let mut pipe = pipe;
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut s) = sink.lock() {
+                        s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    }
+                }
+            });
+        }
+        Running { child, output }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn text(&self) -> String {
+        self.output.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits until the output contains `needle`; panics after `timeout`.
+    fn wait_for(&self, needle: &str, timeout: Duration) {
+        wait_until(timeout, &format!("terraform to print {needle:?}"), || {
+            self.text().contains(needle)
+        });
+    }
+
+    /// Sends `signal` (e.g. "KILL", "INT") to Terraform itself (not its group).
+    fn signal(&self, signal: &str) {
+        send(self.pid(), signal);
+    }
+
+    /// Waits for Terraform to end (killing its group after 120 s) and returns its output.
+    fn finish(mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                return self.text();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.pid())])
+            .status();
+        panic!("terraform did not end within 120 s:\n{}", self.text());
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Never leave Terraform or its providers behind, whatever the test did.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.pid())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn send(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{signal} {pid}");
+}
+
+fn wait_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `(pid, ppid, process group, state)` from `/proc/<pid>/stat`.
+fn stat(pid: u32) -> Option<(u32, u32, u32, char)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &text[text.rfind(')')? + 2..];
+    let mut fields = rest.split(' ');
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    let pgrp = fields.next()?.parse().ok()?;
+    Some((pid, ppid, pgrp, state))
+}
+
+/// Alive: exists and is not a zombie waiting for a reaper.
+fn alive(pid: u32) -> bool {
+    stat(pid).is_some_and(|(_, _, _, state)| state != 'Z' && state != 'X')
+}
+
+/// The live `terraform-provider-pca` processes of process group `pgrp`.
+fn providers_in_group(pgrp: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| stat(*pid).is_some_and(|(_, _, g, s)| g == pgrp && s != 'Z'))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("terraform-provider-pca"))
+        })
+        .collect()
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+fn workspace(emu: &Emulator, body: &str) -> Workspace {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    write_main(&ws, emu, body);
+    ws
+}
+
+fn write_main(ws: &Workspace, emu: &Emulator, body: &str) {
+    ws.write(
+        "main.tf",
+        &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
+    );
+}
+
+/// A private data directory for an emulator that is killed and restarted.
+fn data_dir(ws: &Workspace) -> PathBuf {
+    let dir = ws.path().join("emulator-data");
+    std::fs::create_dir_all(&dir).expect("data dir");
+    dir
+}
+
+fn assert_empty_plan(ws: &Workspace, what: &str) {
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "{what}: the plan must be empty: {plan}");
+}
+
+const ROOT: &str = r#"
+resource "pca_ca" "root" {
+  alias    = "kill-root"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
+  subject = {
+    common_name = "Kill Root CA"
+  }
+}
+"#;
+
+/// Terraform SIGKILLed while the provider waits for Create CA: the provider notices that
+/// its parent is gone and exits within a couple of seconds (no orphan left for minutes).
+#[test]
+fn acc_provider_exits_promptly_when_terraform_is_sigkilled_mid_apply() {
+    let emu = Emulator::start(&["--latency-ms", "20000"]);
+    let ws = workspace(&emu, ROOT);
+    let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
+    apply.wait_for("pca_ca.root: Creating...", Duration::from_secs(60));
+    std::thread::sleep(Duration::from_millis(300));
+    let providers = providers_in_group(apply.pid());
+    assert!(
+        !providers.is_empty(),
+        "a provider process must be serving the apply:\n{}",
+        apply.text()
+    );
+    apply.signal("KILL");
+    let killed = Instant::now();
+    wait_until(Duration::from_secs(3), "the provider to exit", || {
+        providers.iter().all(|p| !alive(*p))
+    });
+    eprintln!(
+        "provider exited {} ms after Terraform was killed",
+        killed.elapsed().as_millis()
+    );
+}
+
+/// Kills Terraform (`signal`) once Create CA has committed but before its answer arrives,
+/// then kills the emulator (-9) and restarts it on the same data. The next apply stops with
+/// an error naming the CA it found by alias and the exact import; after the import the
+/// configuration converges with one CA.
+fn create_ca_interrupted(signal: &str) {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    let data = data_dir(&ws);
+    let data = data.to_str().expect("utf-8 path");
+    let emu = Emulator::start(&["--data-dir", data, "--write-delay-ms", "20000"]);
+    write_main(&ws, &emu, ROOT);
+    let client = emu.client();
+    let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
+    apply.wait_for("pca_ca.root: Creating...", Duration::from_secs(60));
+    // Reads are not delayed: wait until the CA exists (its answer is still held back).
+    wait_until(Duration::from_secs(30), "the CA to be created", || {
+        block_on(client.find_ca_by_alias("kill-root")).is_ok_and(|f| f.is_some())
+    });
+    let tag = block_on(client.find_ca_by_alias("kill-root"))
+        .ok()
+        .flatten()
+        .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
+        .expect("the CA's tag")
+        .to_string();
+    let providers = providers_in_group(apply.pid());
+    apply.signal(signal);
+    if signal == "INT" {
+        // Terraform asks the provider to stop and waits; the emulator then dies with the
+        // answer still held back, which the provider cannot get any more.
+        apply.wait_for("Interrupt received", Duration::from_secs(10));
+    }
+    let emu_pid = emu.pid();
+    send(emu_pid, "KILL");
+    drop(emu);
+    let out = apply.finish();
+    assert!(
+        !out.contains("Apply complete!"),
+        "the interrupted apply must not complete:\n{out}"
+    );
+    wait_until(Duration::from_secs(5), "the providers to exit", || {
+        providers.iter().all(|p| !alive(*p))
+    });
+
+    // The emulator restarts on the same data, without the delay.
+    let emu = Emulator::start(&["--data-dir", data]);
+    write_main(&ws, &emu, ROOT);
+    let out = ws.fails(&["apply", "-auto-approve", "-no-color"]);
+    assert!(
+        out.contains("CA Alias Already Exists")
+            && out.contains(&format!("terraform import pca_ca.<name> {tag}"))
+            && out.contains(&format!("id = \"{tag}\""))
+            && out.contains("with pca_ca.root"),
+        "the error must name the CA found and how to adopt it:\n{out}"
+    );
+    ws.ok(&["import", "-no-color", "pca_ca.root", &tag]);
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert_empty_plan(&ws, "after adopting the CA");
+    let cas = block_on(emu.client().get_ca_list_all()).expect("list");
+    assert_eq!(cas.len(), 1, "one CA, no duplicate: {cas:#?}");
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+}
+
+#[test]
+fn acc_create_ca_terraform_sigkilled_then_emulator_killed_adopt_by_import() {
+    create_ca_interrupted("KILL");
+}
+
+#[test]
+fn acc_create_ca_terraform_sigint_then_emulator_killed_adopt_by_import() {
+    create_ca_interrupted("INT");
+}
