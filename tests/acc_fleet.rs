@@ -86,6 +86,7 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
     let all = instances(&st);
     assert_eq!(all.len(), 2);
     for i in &all {
+        // The whole instance, as scripts/bench-scale weighs it (identity included).
         let bytes = serde_json::to_string(i).expect("json").len();
         eprintln!("state bytes of {}: {bytes}", i["index_key"]);
         assert!(

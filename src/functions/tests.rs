@@ -240,7 +240,7 @@ fn parse_csr_reads_subject_names_and_key() {
 
 #[test]
 fn results_match_the_declared_types() {
-    use crate::protocol::value::msgpack;
+    use crate::framework::msgpack;
     let c = chain();
     for f in super::all() {
         let arg = if f.name() == "parse_csr" {
