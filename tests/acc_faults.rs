@@ -449,7 +449,8 @@ fn batch_interrupted(victim: Victim) {
     let config = format!("{ROOT}{BATCH}\noutput \"root_tag\" {{ value = pca_ca.root.ca_tag }}\n");
     write_main(&ws, &emu, &config);
     let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
-    apply.wait_for("pca_end_cert.batch[", Duration::from_secs(60));
+    // The plan printed first names the batch too: wait for an issuance to start.
+    apply.wait_for("]: Creating...", Duration::from_secs(120));
     let root = block_on(emu.client().find_ca_by_alias("kill-root"))
         .ok()
         .flatten()
