@@ -171,7 +171,11 @@ pub(crate) async fn gateway(
     let write = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) && state
+        .config()
+        .write_delay_only
+        .as_deref()
+        .is_none_or(|only| request.uri().path().contains(only));
     let response = match state.faults().decide() {
         Some(status) => {
             let mut r = EmuError::Fault(status).into_response();
