@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(Number::parse("22855475778696.812"), Some(Number::Float(f)));
         assert_eq!(Number::parse("22855475778696.813"), Some(Number::Float(f)));
         // More digits than the float needs stay exact decimal text.
-        assert!(matches!(Number::parse("0.1000000000000000055511"), Some(Number::Big(_))));
+        assert!(matches!(
+            Number::parse("0.1000000000000000055511"),
+            Some(Number::Big(_))
+        ));
     }
 
     fn big(n: Option<Number>) -> Option<String> {
