@@ -449,14 +449,18 @@ fn batch_interrupted(victim: Victim) {
     let config = format!("{ROOT}{BATCH}\noutput \"root_tag\" {{ value = pca_ca.root.ca_tag }}\n");
     write_main(&ws, &emu, &config);
     let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
-    // The plan printed first names the batch too: wait for an issuance to start.
-    apply.wait_for("]: Creating...", Duration::from_secs(120));
-    let root = block_on(emu.client().find_ca_by_alias("kill-root"))
-        .ok()
-        .flatten()
-        .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
-        .expect("root tag")
-        .to_string();
+    apply.wait_for("pca_end_cert.batch[", Duration::from_secs(60));
+    // The plan already names the batch: wait for the root CA itself.
+    let find_root = || {
+        block_on(emu.client().find_ca_by_alias("kill-root"))
+            .ok()
+            .flatten()
+            .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
+    };
+    wait_until(Duration::from_secs(30), "the root CA to exist", || {
+        find_root().is_some()
+    });
+    let root = find_root().expect("root tag").to_string();
     wait_until(Duration::from_secs(30), "the batch to be issued", || {
         serials(&emu, &root).len() >= 6
     });

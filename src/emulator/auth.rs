@@ -168,6 +168,7 @@ pub(crate) async fn gateway(
         .config()
         .log_requests
         .then(|| format!("{} {}", request.method(), request.uri().path()));
+    // `--write-delay-only TEXT` limits the write delay to paths containing TEXT.
     let write = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
