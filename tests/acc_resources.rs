@@ -206,7 +206,10 @@ fn acc_ca_in_place_update_changes_nothing_else() {
 fn acc_ca_and_cert_import_then_empty_plan() {
     let (emu, ws) = applied(ROOT_AND_CERT);
     let ca_tag = state_attr(&ws, "pca_ca.root", "ca_tag");
-    let cert_id = state_attr(&ws, "pca_end_cert.web", "id");
+    let cert_id = format!(
+        "{ca_tag}/{}",
+        state_attr(&ws, "pca_end_cert.web", "serial_number")
+    );
     // A second workspace with the same configuration imports both objects.
     let ws2 = workspace(TerraformVersion::V1_15_5, &emu, ROOT_AND_CERT);
     ws2.ok(&["import", "-no-color", "pca_ca.root", &ca_tag]);

@@ -145,18 +145,27 @@ pub trait Resource: Send + Sync + 'static {
     ) -> Option<Self::Model>;
 
     /// Updates in place; returns the full new state.
+    ///
+    /// The default suits a replace-only resource (every argument forces replacement, so
+    /// Terraform never plans an in-place change that needs an API call): it records the plan.
     async fn update(
         &self,
-        ctx: &Ctx<Self::Data>,
-        prior: Self::Model,
+        _ctx: &Ctx<Self::Data>,
+        _prior: Self::Model,
         planned: Self::Model,
-        diags: &mut Diagnostics,
-    ) -> Option<Self::Model>;
+        _diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        Some(planned)
+    }
 
     /// Deletes the object. On error the object stays in state.
-    async fn delete(&self, ctx: &Ctx<Self::Data>, state: Self::Model, diags: &mut Diagnostics);
+    ///
+    /// The default only forgets the object (for things that cannot be undone, such as an
+    /// operation that ran): Terraform drops it from state and nothing is called.
+    async fn delete(&self, _ctx: &Ctx<Self::Data>, _state: Self::Model, _diags: &mut Diagnostics) {}
 
-    /// Turns an import id into a (possibly partial) state that `read` then completes.
+    /// Turns an import id into a (possibly partial) state that `read` then completes. The
+    /// default: not importable.
     async fn import(
         &self,
         _ctx: &Ctx<Self::Data>,
@@ -166,7 +175,7 @@ pub trait Resource: Send + Sync + 'static {
         diags.error(
             "Import Not Supported",
             format!(
-                "The resource type {} does not support import.",
+                "The resource type {} does not support import: there is no object in the API to import. Add the resource to the configuration instead; its first apply creates it.",
                 self.type_name()
             ),
         );

@@ -8,6 +8,11 @@
 //! `revoked = true` and the next plan replaces it; so does one within `early_renewal_hours` of
 //! its end (`ready_for_renewal`). Destroy revokes the certificate unless
 //! `revoke_on_destroy = false`, which only forgets it. Import by `<ca_tag>/<serial_number>`.
+//!
+//! State stays small: the issuing chain belongs to the CA (`pca_ca.chain_pem`), so
+//! `issuer_pem`/`chain_pem` are kept here only with `include_chain = true`, and there is no
+//! `id` (it only repeated `<ca_tag>/<serial_number>`). Schema version 1; [`upgrade_v0`]
+//! drops both from version-0 states.
 
 use super::ca::KEY_TYPES;
 use super::common::{
@@ -39,8 +44,6 @@ pub struct EndCertResource;
 /// The state and configuration of a `pca_end_cert`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndCertModel {
-    /// `id` (= `<ca_tag>/<serial_number>`)
-    pub id: Val<String>,
     /// `ca_tag`
     pub ca_tag: Val<String>,
     /// `csr_pem`
@@ -59,6 +62,8 @@ pub struct EndCertModel {
     pub revoke_on_destroy: Val<bool>,
     /// `early_renewal_hours`
     pub early_renewal_hours: Val<i64>,
+    /// `include_chain`
+    pub include_chain: Val<bool>,
     /// `serial_number`
     pub serial_number: Val<String>,
     /// `certificate_pem`
@@ -123,6 +128,28 @@ fn computed(name: &str, description: &str) -> Attribute {
 /// The default key type when the CA generates the key.
 pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
 
+/// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with `include_chain`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Version 0 → 1: version 0 kept the issuer and the chain in every certificate, and an
+/// `id` repeating `<ca_tag>/<serial_number>`. They are dropped (`include_chain = false`, the
+/// default), so an upgraded state plans no change; configurations that want the chain set
+/// `include_chain = true` (an in-place update).
+pub fn upgrade_v0(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = state.as_object_mut() {
+        obj.remove("id");
+        obj.insert("issuer_pem".into(), serde_json::Value::Null);
+        obj.insert("chain_pem".into(), serde_json::Value::Null);
+        obj.insert("include_chain".into(), serde_json::Value::Bool(false));
+    }
+    state
+}
+
+/// True when the model asks for the chain (`include_chain = true`).
+fn wants_chain(m: &EndCertModel) -> bool {
+    m.include_chain.known() == Some(&true)
+}
+
 #[async_trait]
 impl Resource for EndCertResource {
     type Model = EndCertModel;
@@ -141,9 +168,9 @@ impl Resource for EndCertResource {
                 .description("Street address, up to 128 characters."),
         );
         Schema::new(
-            "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.",
+            "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
         )
-        .attr(computed("id", "`<ca_tag>/<serial_number>`."))
+        .version(SCHEMA_VERSION)
         .attr(
             Attribute::string("ca_tag")
                 .required()
@@ -198,6 +225,11 @@ impl Resource for EndCertResource {
                 .validate(validate::int_between(0, 87_600))
                 .description("Replace the certificate once it is within this many hours of `not_after`. 0 replaces it only once expired."),
         )
+        .attr(
+            Attribute::bool("include_chain")
+                .default(false)
+                .description("Whether to keep the issuing CA's certificate (`issuer_pem`) and chain (`chain_pem`) in this certificate's state. Default false: the chain is the CA's, available once from `pca_ca.chain_pem` or `data \"pca_ca_chain\"`, and repeating it in every certificate would more than double the state. Changing it updates in place."),
+        )
         .attr(computed("serial_number", "The certificate's serial number, colon-separated hex."))
         .attr(computed("certificate_pem", "The certificate, PEM."))
         .attr(
@@ -207,8 +239,8 @@ impl Resource for EndCertResource {
                 .use_state_for_unknown()
                 .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
         )
-        .attr(computed("issuer_pem", "The issuing CA's certificate, PEM."))
-        .attr(computed("chain_pem", "The chain from the issuing CA up to the root, PEM."))
+        .attr(computed("issuer_pem", "The issuing CA's certificate, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `certificate_pem`)."))
+        .attr(computed("chain_pem", "The chain from the issuing CA up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
         .attr(computed("not_after", "End of validity, RFC 3339."))
         .attr(
@@ -262,6 +294,7 @@ impl Resource for EndCertResource {
         replace: &mut Vec<AttrPath>,
         _diags: &mut Diagnostics,
     ) {
+        plan_chain(req.prior, planned);
         match req.prior {
             None => {
                 // The CA-generated key: the default key type is known at plan time.
@@ -350,15 +383,18 @@ impl Resource for EndCertResource {
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
         }
-        let Some(serial) = s.serial_number.known().cloned() else {
+        if !s.serial_number.is_known() {
             diags.error(
                 "Unable to Issue Certificate",
                 "The API answered without a serial number.",
             );
             return None;
-        };
-        s.id = Val::Known(format!("{}/{serial}", tag.as_str()));
+        }
         s.revoked = Val::Known(false);
+        if !wants_chain(&s) {
+            s.issuer_pem = Val::Null;
+            s.chain_pem = Val::Null;
+        }
         Some(finish(s))
     }
 
@@ -386,12 +422,10 @@ impl Resource for EndCertResource {
         let mut s = state;
         let imported = s.certificate_pem.is_null();
         s.certificate_pem = keep_pem(&s.certificate_pem, cert.cert_pem.clone());
-        if let Some(chain) = cert.ca_chain {
-            let blocks = chain.pem_blocks();
-            if s.issuer_pem.is_null() {
-                s.issuer_pem = blocks.first().cloned().map_or(Val::Null, Val::Known);
-            }
-            s.chain_pem = keep_pem(&s.chain_pem, Some(blocks.join("\n")));
+        if wants_chain(&s)
+            && let Some(chain) = cert.ca_chain
+        {
+            set_chain(&mut s, &chain);
         }
         if imported && let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
             s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
@@ -416,17 +450,38 @@ impl Resource for EndCertResource {
 
     async fn update(
         &self,
-        _ctx: &Ctx<PcaData>,
+        ctx: &Ctx<PcaData>,
         prior: EndCertModel,
         plan: EndCertModel,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
     ) -> Option<EndCertModel> {
-        // Only revoke_on_destroy, early_renewal_hours and the formatting of csr_pem change
-        // in place: nothing to send.
-        let mut s = prior;
+        // Only revoke_on_destroy, early_renewal_hours, include_chain and the formatting of
+        // csr_pem change in place: nothing to send, except a read of the chain when
+        // include_chain turns true.
+        let mut s = prior.clone();
         s.csr_pem = plan.csr_pem;
         s.revoke_on_destroy = plan.revoke_on_destroy;
         s.early_renewal_hours = plan.early_renewal_hours;
+        s.include_chain = plan.include_chain;
+        if !wants_chain(&s) {
+            s.issuer_pem = Val::Null;
+            s.chain_pem = Val::Null;
+        } else if !s.chain_pem.is_known() || !s.issuer_pem.is_known() {
+            let client = client(ctx, diags)?;
+            let tag = CaTag::from(s.ca_tag.known().cloned().unwrap_or_default());
+            let serial = SerialNo::from(s.serial_number.known().cloned().unwrap_or_default());
+            match client.get_end_cert(&tag, &serial).await {
+                Ok(cert) => {
+                    if let Some(chain) = cert.ca_chain {
+                        set_chain(&mut s, &chain);
+                    }
+                }
+                Err(e) => {
+                    api_error(diags, "Unable to Read the Certificate's Chain", &e);
+                    return Some(prior);
+                }
+            }
+        }
         Some(finish(s))
     }
 
@@ -465,13 +520,54 @@ impl Resource for EndCertResource {
         };
         let serial = canonical_serial(serial);
         Some(EndCertModel {
-            id: Val::Known(format!("{tag}/{serial}")),
             ca_tag: Val::Known(tag.to_owned()),
             serial_number: Val::Known(serial),
             revoke_on_destroy: Val::Known(true),
             early_renewal_hours: Val::Known(0),
+            include_chain: Val::Known(false),
             ..EndCertModel::default()
         })
+    }
+
+    fn upgrade(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        match version {
+            0 => Some(upgrade_v0(state)),
+            SCHEMA_VERSION => Some(state),
+            _ => {
+                diags.error(
+                    "Unable to Upgrade Resource State",
+                    format!("The state of this pca_end_cert was written with schema version {version}, and this provider reads versions 0 to {SCHEMA_VERSION}."),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Plans `issuer_pem`/`chain_pem`: null without `include_chain`; with it, the prior values
+/// when the state has them, else unknown (create or update fills them).
+fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
+    match planned.include_chain {
+        Val::Known(false) => {
+            planned.issuer_pem = Val::Null;
+            planned.chain_pem = Val::Null;
+        }
+        Val::Known(true) => {
+            let have = prior.is_some_and(|p| p.chain_pem.is_known() && p.issuer_pem.is_known());
+            if !have {
+                planned.issuer_pem = Val::Unknown;
+                planned.chain_pem = Val::Unknown;
+            }
+        }
+        _ => {
+            planned.issuer_pem = Val::Unknown;
+            planned.chain_pem = Val::Unknown;
+        }
     }
 }
 
@@ -491,6 +587,14 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
         country: text(&subject.country),
         ..X509EndCertParameters::default()
     }
+}
+
+/// Sets `issuer_pem` (the chain's first certificate) and `chain_pem` from the API's chain,
+/// keeping the state's text when only the formatting differs.
+fn set_chain(s: &mut EndCertModel, chain: &crate::api::model::CaChain) {
+    let blocks = chain.pem_blocks();
+    s.issuer_pem = keep_pem(&s.issuer_pem, blocks.first().cloned());
+    s.chain_pem = keep_pem(&s.chain_pem, Some(blocks.join("\n")));
 }
 
 /// True when `now` is within `hours` of `not_after` (or past it).
@@ -542,7 +646,6 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
             *v = Val::Null;
         }
     }
-    f(&mut s.id);
     f(&mut s.key_type);
     f(&mut s.validity_days);
     f(&mut s.serial_number);
@@ -576,6 +679,57 @@ mod tests {
         assert!(renewal_due(Some(&soon), 3));
         assert!(!renewal_due(Some(&soon), 1));
         assert!(renewal_due(Some(&rfc3339(now_ms() - 1000)), 0));
+    }
+
+    #[test]
+    fn upgrade_from_version_0_drops_the_chain() {
+        let v0 = serde_json::json!({
+            "id": "t/01",
+            "ca_tag": "t", "serial_number": "01",
+            "certificate_pem": "-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----\n",
+            "issuer_pem": "-----BEGIN CERTIFICATE-----\nBB\n-----END CERTIFICATE-----\n",
+            "chain_pem": "-----BEGIN CERTIFICATE-----\nBB\n-----END CERTIFICATE-----\n",
+        });
+        let mut d = Diagnostics::new();
+        let up = EndCertResource.upgrade(0, v0, &mut d).expect("upgraded");
+        assert!(!d.has_errors());
+        assert_eq!(up["issuer_pem"], serde_json::Value::Null);
+        assert_eq!(up["chain_pem"], serde_json::Value::Null);
+        assert_eq!(up["include_chain"], serde_json::Value::Bool(false));
+        assert!(up.get("id").is_none());
+        assert_eq!(
+            up["certificate_pem"].as_str().map(|c| c.contains("AA")),
+            Some(true)
+        );
+        assert!(EndCertResource.upgrade(7, up, &mut d).is_none());
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn chain_is_planned_only_when_asked_for() {
+        let mut planned = EndCertModel {
+            include_chain: Val::Known(false),
+            issuer_pem: Val::Unknown,
+            chain_pem: Val::Unknown,
+            ..EndCertModel::default()
+        };
+        plan_chain(None, &mut planned);
+        assert_eq!(
+            (planned.issuer_pem.clone(), planned.chain_pem.clone()),
+            (Val::Null, Val::Null)
+        );
+        planned.include_chain = Val::Known(true);
+        let prior = planned.clone();
+        plan_chain(Some(&prior), &mut planned);
+        assert!(planned.chain_pem.is_unknown() && planned.issuer_pem.is_unknown());
+        let prior = EndCertModel {
+            issuer_pem: Val::Known("i".into()),
+            chain_pem: Val::Known("c".into()),
+            ..prior
+        };
+        let mut planned = prior.clone();
+        plan_chain(Some(&prior), &mut planned);
+        assert_eq!(planned.chain_pem, Val::Known("c".into()));
     }
 
     #[test]

@@ -13,10 +13,11 @@ use crate::api::model::{CaStatus, CaTag};
 use crate::client::{Client, ClientError};
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
-use crate::framework::resource::Ctx;
+use crate::framework::resource::{Ctx, Resource};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
 use crate::provider::PcaData;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,6 +60,51 @@ impl Operation {
     }
 }
 
+/// An operation resource: its type name, the operation it runs and its schema (built with
+/// [`schema`]). Everything else is shared: create runs the operation, read keeps the state
+/// while the CA exists, and the framework's defaults make update a no-op (every argument
+/// forces replacement), delete forget-only and import unsupported.
+pub trait OperationResource: Send + Sync + 'static {
+    /// The full type name.
+    const TYPE_NAME: &'static str;
+    /// The operation that create runs.
+    const OPERATION: Operation;
+    /// The schema (see [`schema`]).
+    fn schema(&self) -> Schema;
+}
+
+#[async_trait]
+impl<T: OperationResource> Resource for T {
+    type Model = OperationModel;
+    type Data = PcaData;
+
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        OperationResource::schema(self)
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<PcaData>,
+        plan: OperationModel,
+        diags: &mut Diagnostics,
+    ) -> Option<OperationModel> {
+        create(T::OPERATION, ctx, plan, diags).await
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<PcaData>,
+        state: OperationModel,
+        diags: &mut Diagnostics,
+    ) -> Option<OperationModel> {
+        read(ctx, state, diags).await
+    }
+}
+
 /// The schema of an operation resource: `description` first, then the shared attributes.
 pub fn schema(description: &str, runs: &str) -> Schema {
     Schema::new(description)
@@ -90,7 +136,7 @@ pub fn schema(description: &str, runs: &str) -> Schema {
 }
 
 /// Create: runs the operation and records when.
-pub async fn create(
+async fn create(
     op: Operation,
     ctx: &Ctx<PcaData>,
     plan: OperationModel,
@@ -121,7 +167,7 @@ fn ran(plan: OperationModel, at_ms: i64) -> OperationModel {
 }
 
 /// Read: the state stays while the CA exists.
-pub async fn read(
+async fn read(
     ctx: &Ctx<PcaData>,
     state: OperationModel,
     diags: &mut Diagnostics,
@@ -142,16 +188,6 @@ pub async fn read(
             Some(state)
         }
     }
-}
-
-/// Import: not supported, with the reason.
-pub fn import_error(type_name: &str, diags: &mut Diagnostics) {
-    diags.error(
-        "Import Not Supported",
-        format!(
-            "{type_name} records that an operation ran; there is no object in the API to import. Add the resource to the configuration instead: its first apply runs the operation."
-        ),
-    );
 }
 
 #[cfg(test)]

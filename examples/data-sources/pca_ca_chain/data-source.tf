@@ -6,3 +6,9 @@ data "pca_ca_chain" "issuing" {
 output "ca_bundle" {
   value = data.pca_ca_chain.issuing.chain_pem
 }
+
+# A full chain for a server: its certificate (pca_end_cert keeps no chain by default)
+# followed by the issuing CA's chain.
+# output "fullchain_pem" {
+#   value = "${pca_end_cert.web.certificate_pem}${data.pca_ca_chain.issuing.chain_pem}"
+# }

@@ -16,3 +16,28 @@ resource "pca_end_cert" "api" {
   ca_tag  = pca_ca.issuing.ca_tag
   csr_pem = file("api.csr.pem")
 }
+
+# The issuing chain lives on the CA, once, not in every certificate's state: build a
+# full chain (leaf first, root last) from the certificate and its issuing CA.
+output "web_fullchain_pem" {
+  value = "${pca_end_cert.web.certificate_pem}${pca_ca.issuing.chain_pem}"
+}
+
+# The same from a CA managed elsewhere (only its ca_tag is known here).
+data "pca_ca_chain" "issuing" {
+  ca_tag = pca_ca.issuing.ca_tag
+}
+
+output "web_fullchain_from_data_pem" {
+  value = "${pca_end_cert.web.certificate_pem}${data.pca_ca_chain.issuing.chain_pem}"
+}
+
+# Or keep issuer_pem and chain_pem in this certificate's own state.
+resource "pca_end_cert" "legacy" {
+  ca_tag        = pca_ca.issuing.ca_tag
+  key_type      = "EC256"
+  include_chain = true
+  subject = {
+    common_name = "legacy.corp.example"
+  }
+}

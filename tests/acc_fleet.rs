@@ -1,0 +1,183 @@
+//! Acceptance tests of `pca_end_cert` at fleet scale, with real Terraform 1.15.5 against
+//! `pca-emulator`: small state (no chain unless `include_chain`), the upgrade of version-0
+//! states, and refresh from one paged snapshot per CA.
+
+mod support;
+
+use std::path::Path;
+use support::emulator::Emulator;
+use support::terraform::{TerraformVersion, Workspace};
+
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
+
+fn workspace(emu: &Emulator, body: &str) -> Workspace {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    write_main(&ws, emu, body);
+    ws
+}
+
+fn write_main(ws: &Workspace, emu: &Emulator, body: &str) {
+    ws.write(
+        "main.tf",
+        &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
+    );
+}
+
+const ROOT: &str = r#"
+resource "pca_ca" "root" {
+  alias    = "root-ca"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
+  subject = {
+    common_name = "Fleet Root CA"
+  }
+}
+"#;
+
+fn certs(count: usize, include_chain: bool) -> String {
+    format!(
+        r#"{ROOT}
+resource "pca_end_cert" "web" {{
+  count         = {count}
+  ca_tag        = pca_ca.root.ca_tag
+  key_type      = "EC256"
+  include_chain = {include_chain}
+  subject = {{
+    common_name = "web-${{count.index}}.example.com"
+  }}
+}}
+
+output "fullchain_pem" {{
+  value = "${{pca_end_cert.web[0].certificate_pem}}${{pca_ca.root.chain_pem}}"
+}}
+output "root_pem" {{ value = pca_ca.root.certificate_pem }}
+"#
+    )
+}
+
+/// `terraform state pull`, parsed.
+fn state(ws: &Workspace) -> serde_json::Value {
+    serde_json::from_str(&ws.ok(&["state", "pull"])).expect("state JSON")
+}
+
+/// The instances of `pca_end_cert.web` in a state.
+fn instances(state: &serde_json::Value) -> Vec<serde_json::Value> {
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["type"] == "pca_end_cert" && r["name"] == "web")
+        .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+fn plan_code(ws: &Workspace) -> (Option<i32>, String) {
+    let p = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    let text = p.combined();
+    (p.code, text)
+}
+
+#[test]
+fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
+    let emu = Emulator::start(&[]);
+    let ws = workspace(&emu, &certs(2, false));
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let st = state(&ws);
+    let all = instances(&st);
+    assert_eq!(all.len(), 2);
+    for i in &all {
+        let bytes = serde_json::to_string(i).expect("json").len();
+        eprintln!("state bytes of {}: {bytes}", i["index_key"]);
+        assert!(
+            bytes <= 2000,
+            "an EC256 certificate with a CA-made key weighs {bytes} bytes in state: {i}"
+        );
+        assert!(i["attributes"]["chain_pem"].is_null(), "{i}");
+        assert!(i["attributes"]["issuer_pem"].is_null(), "{i}");
+        assert_eq!(i["schema_version"], 1);
+    }
+    // The full chain from the certificate and its CA verifies with openssl.
+    let full = ws.ok(&["output", "-raw", "fullchain_pem"]);
+    let root = ws.ok(&["output", "-raw", "root_pem"]);
+    assert_eq!(full.matches("BEGIN CERTIFICATE").count(), 2, "{full}");
+    std::fs::write(ws.path().join("root.pem"), &root).expect("write");
+    std::fs::write(ws.path().join("full.pem"), &full).expect("write");
+    let out = std::process::Command::new("openssl")
+        .args(["verify", "-CAfile", "root.pem", "full.pem"])
+        .current_dir(ws.path())
+        .output()
+        .expect("openssl must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(plan_code(&ws).0, Some(0));
+
+    // include_chain = true: an in-place update that brings issuer_pem and chain_pem back.
+    write_main(&ws, &emu, &certs(2, true));
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("0 to add, 2 to change, 0 to destroy"),
+        "{text}"
+    );
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let st = state(&ws);
+    for i in instances(&st) {
+        let chain = i["attributes"]["chain_pem"].as_str().unwrap_or_default();
+        let issuer = i["attributes"]["issuer_pem"].as_str().unwrap_or_default();
+        assert!(chain.contains(root.trim()), "{i}");
+        assert!(issuer.contains(root.trim()), "{i}");
+    }
+    assert_eq!(plan_code(&ws).0, Some(0));
+    // And back: the chain leaves the state.
+    write_main(&ws, &emu, &certs(2, false));
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(
+        instances(&state(&ws))
+            .iter()
+            .all(|i| i["attributes"]["chain_pem"].is_null())
+    );
+
+    // A state written by schema version 0 (chain and id in every certificate, no
+    // include_chain)
+    // upgrades to an empty plan, and the refreshed state drops the chain.
+    let mut st = state(&ws);
+    for r in st["resources"].as_array_mut().into_iter().flatten() {
+        if r["type"] != "pca_end_cert" {
+            continue;
+        }
+        for i in r["instances"].as_array_mut().into_iter().flatten() {
+            i["schema_version"] = 0.into();
+            let a = i["attributes"].as_object_mut().expect("attributes");
+            a.remove("include_chain");
+            let id = format!(
+                "{}/{}",
+                a["ca_tag"].as_str().unwrap_or_default(),
+                a["serial_number"].as_str().unwrap_or_default()
+            );
+            a.insert("id".into(), id.into());
+            a.insert("chain_pem".into(), root.clone().into());
+            a.insert("issuer_pem".into(), root.clone().into());
+        }
+    }
+    ws.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&st).expect("json"),
+    );
+    let (code, text) = plan_code(&ws);
+    assert_eq!(
+        code,
+        Some(0),
+        "a version-0 state upgrades to an empty plan: {text}"
+    );
+    ws.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
+    for i in instances(&state(&ws)) {
+        assert_eq!(i["schema_version"], 1, "{i}");
+        assert!(i["attributes"]["chain_pem"].is_null(), "{i}");
+        assert_eq!(i["attributes"]["include_chain"], false, "{i}");
+        assert!(i["attributes"].get("id").is_none(), "{i}");
+    }
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+}
