@@ -11,8 +11,6 @@ use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
 
-
-
 fn workspace(emu: &Emulator, body: &str) -> Workspace {
     let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
     ws.write(
@@ -52,7 +50,10 @@ fn assert_clean(what: &str, text: &str, secrets: &[String]) {
     }
     for s in secrets {
         for line in body_lines(s) {
-            assert!(!text.contains(&line), "{what} contains a line of a secret: {line}");
+            assert!(
+                !text.contains(&line),
+                "{what} contains a line of a secret: {line}"
+            );
         }
     }
 }
@@ -134,14 +135,29 @@ fn acc_key_pair_opens_a_usable_key_that_never_reaches_state_plan_or_logs() {
     let csr = ws.read("csr.pem");
     assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
     // The log is a real trace, and it saw the provider open the key.
-    assert!(out.stderr.contains("[TRACE]") && out.stderr.contains("OpenEphemeralResource"), "{}", &out.stderr[..out.stderr.len().min(2000)]);
-    assert_clean("trace log of apply", &out.combined(), &[key.clone(), csr.clone()]);
-    assert_clean("state", &ws.read("terraform.tfstate"), &[key.clone(), csr.clone()]);
+    assert!(
+        out.stderr.contains("[TRACE]") && out.stderr.contains("OpenEphemeralResource"),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert_clean(
+        "trace log of apply",
+        &out.combined(),
+        &[key.clone(), csr.clone()],
+    );
+    assert_clean(
+        "state",
+        &ws.read("terraform.tfstate"),
+        &[key.clone(), csr.clone()],
+    );
     // The key, its public half and the CSR belong together; the CSR says what was asked.
     let dir = ws.path();
     let derived = openssl(dir, &["pkey", "-in", "key.pem", "-pubout"]);
     assert_eq!(derived.trim(), public.trim());
-    let text = openssl(dir, &["req", "-in", "csr.pem", "-noout", "-verify", "-text"]);
+    let text = openssl(
+        dir,
+        &["req", "-in", "csr.pem", "-noout", "-verify", "-text"],
+    );
     let csr_pub = openssl(dir, &["req", "-in", "csr.pem", "-noout", "-pubkey"]);
     assert_eq!(csr_pub.trim(), public.trim());
     for needle in [
@@ -153,7 +169,10 @@ fn acc_key_pair_opens_a_usable_key_that_never_reaches_state_plan_or_logs() {
         "IP Address:10.9.8.7",
         "prime256v1",
     ] {
-        assert!(text.replace(" = ", "=").contains(needle), "CSR lacks {needle}:\n{text}");
+        assert!(
+            text.replace(" = ", "=").contains(needle),
+            "CSR lacks {needle}:\n{text}"
+        );
     }
     // A plan at trace level: still nothing.
     let out = ws.run(&["plan", "-no-color"]);

@@ -73,7 +73,9 @@ pub(crate) fn sans() -> [Attribute; 2] {
         Attribute::list("alt_names", Type::String)
             .optional()
             .validate(alt_name_validator())
-            .description("Subject alternative names: DNS names (wildcards allowed) and e-mail addresses."),
+            .description(
+                "Subject alternative names: DNS names (wildcards allowed) and e-mail addresses.",
+            ),
         Attribute::list("ip_addresses", Type::String)
             .optional()
             .validate(ip_validator())

@@ -113,7 +113,10 @@ mod tests {
             ip_addresses: vec!["192.0.2.1".into()],
         };
         let out = build("EC256", &req).expect("builds");
-        assert!(out.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(
+            out.private_key_pem
+                .starts_with("-----BEGIN PRIVATE KEY-----")
+        );
         assert!(out.public_key_pem.starts_with("-----BEGIN PUBLIC KEY-----"));
         use crate::framework::function::Function as _;
         let parsed = crate::functions::parse_csr::ParseCsr
@@ -124,10 +127,19 @@ mod tests {
         assert!(get("dns_names").contains("k.example"));
         assert!(get("email_addresses").contains("ops@k.example"));
         assert!(get("ip_addresses").contains("192.0.2.1"));
-        assert_eq!(parsed.get("key_type").and_then(|v| v.as_str()), Some("EC256"));
-        assert_eq!(parsed.get("signature_valid").and_then(|v| v.as_bool()), Some(true));
         assert_eq!(
-            parsed.get("public_key_pem").and_then(|v| v.as_str()).map(str::trim),
+            parsed.get("key_type").and_then(|v| v.as_str()),
+            Some("EC256")
+        );
+        assert_eq!(
+            parsed.get("signature_valid").and_then(|v| v.as_bool()),
+            Some(true)
+        );
+        assert_eq!(
+            parsed
+                .get("public_key_pem")
+                .and_then(|v| v.as_str())
+                .map(str::trim),
             Some(out.public_key_pem.trim())
         );
         assert!(build("DSA", &req).is_err());

@@ -102,8 +102,12 @@ pub trait DynEphemeralResource<D>: Send + Sync {
     /// See [`EphemeralResource::validate`].
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     /// See [`EphemeralResource::open`].
-    async fn open(&self, ctx: &Ctx<D>, config: &Value, diags: &mut Diagnostics)
-    -> Option<OpenedValue>;
+    async fn open(
+        &self,
+        ctx: &Ctx<D>,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<OpenedValue>;
     /// See [`EphemeralResource::renew`].
     async fn renew(
         &self,
@@ -131,7 +135,9 @@ fn decode_private<P: DeserializeOwned>(b: Option<&[u8]>, diags: &mut Diagnostics
     match serde_json::from_slice(b) {
         Ok(p) => Some(p),
         Err(e) => {
-            diags.bug(format!("Could not read the private data Terraform handed back: {e}"));
+            diags.bug(format!(
+                "Could not read the private data Terraform handed back: {e}"
+            ));
             None
         }
     }
@@ -216,9 +222,23 @@ fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
             *found = true;
             Value::Null
         }
-        Value::List(items) => Value::List(items.into_iter().map(|i| unknowns_to_null(i, found)).collect()),
-        Value::Set(items) => Value::Set(items.into_iter().map(|i| unknowns_to_null(i, found)).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, i)| (k, unknowns_to_null(i, found))).collect()),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|i| unknowns_to_null(i, found))
+                .collect(),
+        ),
+        Value::Set(items) => Value::Set(
+            items
+                .into_iter()
+                .map(|i| unknowns_to_null(i, found))
+                .collect(),
+        ),
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, i)| (k, unknowns_to_null(i, found)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -357,5 +377,206 @@ impl<D: Send + Sync + 'static> EphemeralResources<D> {
             diagnostics: diags_to_proto(&diags),
         }
     }
+}
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Attribute;
+    use crate::framework::typed::Val;
+    use crate::protocol::value::msgpack;
+    use serde::Deserialize;
+    use std::sync::Mutex;
+    use std::time::Duration;
+    use tokio::sync::watch;
+
+    #[derive(Default)]
+    struct Log(Mutex<Vec<String>>);
+
+    #[derive(Serialize, Deserialize)]
+    struct LeaseModel {
+        name: Val<String>,
+        token: Val<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct LeaseId {
+        id: String,
+        renewals: u32,
+    }
+
+    struct Lease;
+
+    #[async_trait]
+    impl EphemeralResource for Lease {
+        type Model = LeaseModel;
+        type Private = LeaseId;
+        type Data = Log;
+
+        fn type_name(&self) -> &'static str {
+            "toy_lease"
+        }
+
+        fn schema(&self) -> Schema {
+            Schema::new("A lease.")
+                .attr(Attribute::string("name").required().description("Name."))
+                .attr(
+                    Attribute::string("token")
+                        .computed()
+                        .sensitive()
+                        .description("Token."),
+                )
+        }
+
+        fn validate(&self, c: &LeaseModel, diags: &mut Diagnostics) {
+            if c.name.known().is_some_and(|n| n.is_empty()) {
+                diags.error_at(AttrPath::root("name"), "Empty", "name must not be empty");
+            }
+        }
+
+        async fn open(
+            &self,
+            ctx: &Ctx<Log>,
+            c: LeaseModel,
+            diags: &mut Diagnostics,
+        ) -> Option<Opened<LeaseModel, LeaseId>> {
+            let log = ctx.data(diags)?;
+            let name = c.name.known().cloned().unwrap_or_default();
+            log.0.lock().ok()?.push(format!("open {name}"));
+            Some(Opened {
+                result: LeaseModel {
+                    token: Val::Known(format!("t-{name}")),
+                    ..c
+                },
+                private: Some(LeaseId {
+                    id: name,
+                    renewals: 0,
+                }),
+                renew_at: Some(UNIX_EPOCH + Duration::from_secs(1_000)),
+            })
+        }
+
+        async fn renew(
+            &self,
+            ctx: &Ctx<Log>,
+            p: Option<LeaseId>,
+            diags: &mut Diagnostics,
+        ) -> Option<Renewed<LeaseId>> {
+            let p = p?;
+            ctx.data(diags)?
+                .0
+                .lock()
+                .ok()?
+                .push(format!("renew {} {}", p.id, p.renewals));
+            Some(Renewed {
+                private: Some(LeaseId {
+                    renewals: p.renewals + 1,
+                    ..p
+                }),
+                renew_at: None,
+            })
+        }
+
+        async fn close(&self, ctx: &Ctx<Log>, p: Option<LeaseId>, diags: &mut Diagnostics) {
+            if let (Some(p), Some(log)) = (p, ctx.data(diags)) {
+                if let Ok(mut l) = log.0.lock() {
+                    l.push(format!("close {} {}", p.id, p.renewals));
+                }
+            }
+        }
+    }
+
+    fn config(reg: &EphemeralResources<Log>, name: &str) -> pb::DynamicValue {
+        let ty = &reg.by_name["toy_lease"].ty;
+        let v = Value::Map(
+            [
+                ("name".to_owned(), Value::String(name.into())),
+                ("token".to_owned(), Value::Null),
+            ]
+            .into(),
+        );
+        pb::DynamicValue {
+            msgpack: msgpack::encode(ty, &v).unwrap_or_default(),
+            json: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn open_renew_close_carry_private_data_and_times() {
+        let reg = EphemeralResources::new(vec![Arc::new(Lease)]);
+        let log = Arc::new(Log::default());
+        let (_tx, rx) = watch::channel(false);
+        let ctx = Ctx::new(Some(log.clone()), rx);
+        assert!(reg.schemas().contains_key("toy_lease"));
+        assert_eq!(reg.metadata()[0].type_name, "toy_lease");
+        let bad = reg.validate(pb::validate_ephemeral_resource_config::Request {
+            type_name: "toy_lease".into(),
+            config: Some(config(&reg, "")),
+        });
+        assert_eq!(bad.diagnostics.len(), 1);
+        let opened = reg
+            .open(
+                &ctx,
+                pb::open_ephemeral_resource::Request {
+                    type_name: "toy_lease".into(),
+                    config: Some(config(&reg, "a")),
+                    client_capabilities: None,
+                },
+            )
+            .await;
+        assert!(opened.diagnostics.is_empty(), "{:?}", opened.diagnostics);
+        assert_eq!(opened.renew_at.map(|t| t.seconds), Some(1_000));
+        let ty = &reg.by_name["toy_lease"].ty;
+        let result = msgpack::decode(ty, &opened.result.unwrap_or_default().msgpack).ok();
+        assert_eq!(
+            result
+                .as_ref()
+                .and_then(|r| r.get("token"))
+                .and_then(Value::as_str),
+            Some("t-a")
+        );
+        let renewed = reg
+            .renew(
+                &ctx,
+                pb::renew_ephemeral_resource::Request {
+                    type_name: "toy_lease".into(),
+                    private: opened.private.clone(),
+                },
+            )
+            .await;
+        assert!(renewed.diagnostics.is_empty() && renewed.renew_at.is_none());
+        let closed = reg
+            .close(
+                &ctx,
+                pb::close_ephemeral_resource::Request {
+                    type_name: "toy_lease".into(),
+                    private: renewed.private,
+                },
+            )
+            .await;
+        assert!(closed.diagnostics.is_empty());
+        let entries = log.0.lock().map(|l| l.clone()).unwrap_or_default();
+        assert_eq!(entries, ["open a", "renew a 0", "close a 1"]);
+        // Garbage private data is a provider bug, not a crash; unknown types are errors.
+        let r = reg
+            .close(
+                &ctx,
+                pb::close_ephemeral_resource::Request {
+                    type_name: "toy_lease".into(),
+                    private: Some(b"{".to_vec()),
+                },
+            )
+            .await;
+        assert_eq!(r.diagnostics.len(), 1);
+        let r = reg
+            .close(
+                &ctx,
+                pb::close_ephemeral_resource::Request {
+                    type_name: "nope".into(),
+                    private: None,
+                },
+            )
+            .await;
+        assert!(r.diagnostics[0].summary.contains("Unknown Ephemeral"));
+    }
 }
