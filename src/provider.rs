@@ -53,6 +53,8 @@ pub struct PcaData {
     pub client: Result<Client, String>,
     /// Revoked serials per CA tag, read from each CA's CRL at most once per provider process.
     pub revoked_cache: RevokedCache,
+    /// Which certificates exist, per CA tag: one paged snapshot per provider process.
+    pub cert_listings: crate::resources::snapshot::CertListings,
 }
 
 /// Revoked serial numbers (lower-case colon hex) per CA tag.
@@ -168,6 +170,7 @@ impl Provider for PcaProvider {
                 settings: Err(why.clone()),
                 client: Err(why),
                 revoked_cache: RevokedCache::default(),
+                cert_listings: Default::default(),
             });
         }
         match resolve(&config, &ProcessEnv) {
@@ -183,6 +186,7 @@ impl Provider for PcaProvider {
                     settings: Ok(s),
                     client,
                     revoked_cache: RevokedCache::default(),
+                    cert_listings: Default::default(),
                 })
             }
             Err((path, msg)) => {

@@ -181,3 +181,93 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
     }
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// The requests of `emu` since `from`, as `METHOD path -> status`.
+fn requests_since(emu: &Emulator, from: usize) -> Vec<String> {
+    emu.requests().into_iter().skip(from).collect()
+}
+
+/// Refresh reads a CA's certificates from one paged snapshot (no Get End Cert per
+/// certificate), and still sees what changed outside Terraform between two plans: a
+/// revocation (replace) and a certificate trimmed from the CA (create).
+#[test]
+fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let emu = Emulator::start(&["--cert-page-size", "2", "--data-dir", &data_dir]);
+    let ws = workspace(&emu, &certs(5, false));
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(0), "{text}");
+    let reqs = requests_since(&emu, from);
+    let lists = reqs
+        .iter()
+        .filter(|r| r.starts_with("GET ") && r.contains("/cert -> "))
+        .count();
+    assert_eq!(lists, 3, "5 certificates in pages of 2: {reqs:?}");
+    assert!(
+        !reqs.iter().any(|r| r.contains("/cert/")),
+        "no request per certificate: {reqs:?}"
+    );
+    assert!(reqs.len() <= 6, "CA, 3 pages, CRL: {reqs:?}");
+
+    // Revoked outside Terraform between two plans: seen, and replaced.
+    let st = state(&ws);
+    let attr = |i: usize, name: &str| -> String {
+        instances(&st)
+            .iter()
+            .find(|x| x["index_key"] == i)
+            .and_then(|x| x["attributes"][name].as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("web[{i}].{name}"))
+    };
+    let tag = pca::api::model::CaTag::from(attr(0, "ca_tag").as_str());
+    let client = emu.client();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(client.revoke_end_cert(&tag, &attr(1, "serial_number").as_str().into()))
+        .expect("revoke");
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("pca_end_cert.web[1] must be replaced"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 to add, 0 to change, 1 to destroy"),
+        "{text}"
+    );
+
+    // Trimmed outside Terraform (expired, then Trim CA): gone from the list, created again.
+    let db = rusqlite::Connection::open(dir.path().join("pca-emulator.sqlite3")).expect("db");
+    let serial3 = attr(3, "serial_number");
+    let changed = db
+        .execute(
+            "UPDATE cert SET not_after = 0 WHERE ca_tag = ?1 AND lower(serial) = lower(?2)",
+            (tag.as_str(), serial3.as_str()),
+        )
+        .expect("expire");
+    assert_eq!(changed, 1, "web[3] is in the emulator's store");
+    drop(db);
+    rt.block_on(client.trim_ca(&tag)).expect("trim");
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("pca_end_cert.web[3] will be created"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 to add, 0 to change, 1 to destroy"),
+        "{text}"
+    );
+    // Only the missing certificate costs a request of its own (the confirmation).
+    let per_cert = requests_since(&emu, from)
+        .into_iter()
+        .filter(|r| r.contains("/cert/"))
+        .collect::<Vec<_>>();
+    assert_eq!(per_cert.len(), 1, "{per_cert:?}");
+    assert!(per_cert[0].ends_with("-> 404"), "{per_cert:?}");
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(plan_code(&ws).0, Some(0));
+}

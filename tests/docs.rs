@@ -50,6 +50,11 @@ fn docs_are_current() {
             .iter()
             .map(|f| (f.name(), f.definition()))
             .collect(),
+        identities: p
+            .resources()
+            .iter()
+            .filter_map(|r| Some((r.type_name(), r.identity()?)))
+            .collect(),
         examples: &root.join("examples"),
     };
     let pages = render(&input);

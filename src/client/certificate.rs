@@ -6,7 +6,7 @@ use crate::api::model::{
     SignEndCsrRequest,
 };
 use crate::api::ops;
-use crate::client::ca::next_page;
+use crate::client::ca::{MAX_PAGES, next_page};
 use crate::client::transport::required;
 use crate::client::{Client, ClientError};
 
@@ -95,6 +95,44 @@ impl Client {
             match more {
                 Some(next) => page = next,
                 None => return Ok(all),
+            }
+        }
+    }
+
+    /// Every certificate serial of a CA, with the pages fetched concurrently: page 1 first
+    /// (it tells `totalPageNo`), then pages 2.. with at most `in_flight` requests at a time.
+    /// Duplicates are kept (callers put the serials in a set). Without a usable
+    /// `totalPageNo` it walks like [`Client::get_end_cert_list_all`].
+    pub async fn get_end_cert_list_concurrent(
+        &self,
+        ca_tag: &CaTag,
+        in_flight: usize,
+    ) -> Result<Vec<SerialNo>, ClientError> {
+        let first = self.get_end_cert_list(ca_tag, &PageQuery::page(1)).await?;
+        let total = match first.total_page_no {
+            Some(t) if t > 1 && !first.list_certs.is_empty() => {
+                u32::try_from(t.min(i64::from(MAX_PAGES))).unwrap_or(1)
+            }
+            Some(_) => return Ok(first.list_certs),
+            None => return self.get_end_cert_list_all(ca_tag).await,
+        };
+        let mut all = first.list_certs;
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut next = 2u32;
+        loop {
+            while tasks.len() < in_flight.max(1) && next <= total {
+                let (client, tag, page) = (self.clone(), ca_tag.clone(), next);
+                tasks.spawn(
+                    async move { client.get_end_cert_list(&tag, &PageQuery::page(page)).await },
+                );
+                next += 1;
+            }
+            match tasks.join_next().await {
+                None => return Ok(all),
+                Some(Ok(Ok(page))) => all.extend(page.list_certs),
+                Some(Ok(Err(e))) => return Err(e),
+                // A page task that panicked or was cancelled: fall back to the plain walk.
+                Some(Err(_)) => return self.get_end_cert_list_all(ca_tag).await,
             }
         }
     }

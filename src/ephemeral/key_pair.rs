@@ -1,6 +1,5 @@
 //! `pca_key_pair` (ephemeral): a private key made in the provider's memory and a CSR for it.
-//! Neither ever reaches state or a plan file; feed `csr_pem` to `pca_end_cert.csr_pem_wo`
-//! and `private_key_pem` to another provider's write-only argument.
+//! Neither ever reaches state or a plan file; hand them to write-only arguments.
 
 use super::keygen::{CsrRequest, key_and_csr};
 use crate::framework::Type;
@@ -109,7 +108,7 @@ impl EphemeralResource for KeyPairEphemeral {
     fn schema(&self) -> Schema {
         let [alt_names, ip_addresses] = sans();
         Schema::new(
-            "A private key made in the provider's memory, with a PKCS#10 CSR for it. Requires Terraform 1.10 or later.\n\nBeing ephemeral, the key and the CSR are never written to state or to a plan file: Terraform makes a new key at every plan and apply. Issue a certificate for it with `pca_end_cert`'s write-only `csr_pem_wo` (Terraform 1.11+), and hand `private_key_pem` to where the key is used through another provider's write-only argument (a secret store, say), so that the key exists only there. No API call is made.",
+            "A private key made in the provider's memory, with a PKCS#10 CSR for it. Requires Terraform 1.10 or later.\n\nBeing ephemeral, the key and the CSR are never written to state or to a plan file: Terraform makes a new key at every plan and apply. Hand `private_key_pem` and `csr_pem` only to write-only arguments of other providers (a secret store, say), to provisioners or to other ephemeral resources, so that they exist only there. No API call is made.",
         )
         .attr(key_type(DEFAULT_KEY_TYPE))
         .attr(subject("CSR"))

@@ -6,6 +6,7 @@
 //! Descriptions live in the schemas; the pages are generated, never edited by hand.
 
 use super::function::Definition;
+use super::identity::Identity;
 use super::schema::{AttrKind, Attribute, Block, Mode, NestedBlock, Nesting, Schema};
 use crate::protocol::value::Type;
 use std::collections::BTreeMap;
@@ -26,6 +27,10 @@ pub struct DocsInput<'a> {
     pub ephemeral_resources: Vec<(&'a str, Schema)>,
     /// Provider functions and their definitions (Terraform 1.8+).
     pub functions: Vec<(&'a str, Definition)>,
+    /// Resource identities (Terraform 1.12+), by resource type: the Import section then shows
+    /// an `import` block by identity (built from the first `terraform import` line of
+    /// `import.sh`) and the identity schema.
+    pub identities: Vec<(&'a str, Identity)>,
     /// The `examples/` directory (`provider/provider.tf`, `resources/<type>/resource.tf` and
     /// `import.sh`, `data-sources/<type>/data-source.tf`,
     /// `ephemeral-resources/<type>/ephemeral-resource.tf`, `functions/<name>/function.tf`).
@@ -59,7 +64,14 @@ pub fn render(input: &DocsInput<'_>) -> BTreeMap<String, String> {
                 &format!("{name} (Resource)"),
                 schema,
                 read(&format!("resources/{name}/resource.tf")).map(|e| ("terraform", e)),
-                read(&format!("resources/{name}/import.sh")),
+                read(&format!("resources/{name}/import.sh")).map(|imp| {
+                    match input.identities.iter().find(|(n, _)| n == name) {
+                        Some((_, id)) => {
+                            imp.trim_end().to_owned() + "\n" + &identity_import(&imp, id, schema)
+                        }
+                        None => imp,
+                    }
+                }),
             ),
         );
     }
@@ -235,14 +247,60 @@ fn page(
         }
     }
     if let Some(imp) = import {
+        let (shell, identity) = imp.split_once(IDENTITY_MARK).unwrap_or((&imp, ""));
         let _ = writeln!(
             s,
-            "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```",
-            imp.trim_end()
+            "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+            shell.trim_end()
         );
+        s.push_str(identity);
     }
     let mut s = s.trim_end().to_owned();
     s.push('\n');
+    s
+}
+
+/// Separates the shell example from the generated identity part of an Import section.
+const IDENTITY_MARK: &str = "\u{0}identity\u{0}";
+
+/// The "import by identity" part of an Import section: an `import` block whose identity
+/// values come from the example's `terraform import ADDR ID` line (the id split at `/`, as
+/// the framework joins it), and the identity schema.
+fn identity_import(shell: &str, id: &Identity, schema: &Schema) -> String {
+    let mut s = String::from(IDENTITY_MARK);
+    let example = shell
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("terraform import "))
+        .and_then(|rest| rest.split_once(' '))
+        .map(|(addr, raw)| (addr.trim(), raw.trim().trim_matches('"')));
+    if let Some((addr, raw)) = example {
+        let values: Vec<&str> = raw.split('/').collect();
+        if values.len() == id.attributes.len() {
+            let width = id
+                .attributes
+                .iter()
+                .map(|(n, _)| n.len())
+                .max()
+                .unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "In Terraform 1.12 and later, an `import` block can name the object by its identity:\n\n```terraform\nimport {{\n  to = {addr}\n  identity = {{"
+            );
+            for ((name, _), v) in id.attributes.iter().zip(values) {
+                let _ = writeln!(s, "    {name:<width$} = \"{v}\"");
+            }
+            let _ = writeln!(s, "  }}\n}}\n```\n");
+        }
+    }
+    let _ = writeln!(s, "### Identity Schema\n\n#### Required\n");
+    for (name, description) in &id.attributes {
+        let ty = schema
+            .block
+            .attribute(name)
+            .map(|a| type_label(&a.value_type()))
+            .unwrap_or_default();
+        let _ = writeln!(s, "- `{name}` ({ty}) {description}");
+    }
     s
 }
 
@@ -434,6 +492,7 @@ mod tests {
                         .description("The text."),
                 ),
             )],
+            identities: vec![],
             examples: Path::new("/nonexistent"),
         };
         let pages = render(&input);
@@ -463,5 +522,30 @@ mod tests {
         ] {
             assert!(f.contains(needle), "missing {needle:?} in:\n{f}");
         }
+    }
+
+    #[test]
+    fn identity_import_block_from_the_shell_example() {
+        let schema = Schema::new("d")
+            .attr(Attribute::string("group").required().description("G."))
+            .attr(Attribute::string("serial").computed().description("S."));
+        let id = Identity::new()
+            .attr("group", "The group.")
+            .attr("serial", "The serial.");
+        let out = identity_import(
+            "# comment\nterraform import toy_thing.x \"g1/0a:0b\"\n",
+            &id,
+            &schema,
+        );
+        assert!(out.contains("  to = toy_thing.x\n"), "{out}");
+        assert!(
+            out.contains("    group  = \"g1\"\n    serial = \"0a:0b\"\n"),
+            "{out}"
+        );
+        assert!(out.contains("- `serial` (String) The serial."), "{out}");
+        // An id that does not split into the identity's parts: the schema only.
+        let out = identity_import("terraform import toy_thing.x g1\n", &id, &schema);
+        assert!(!out.contains("import {"), "{out}");
+        assert!(out.contains("### Identity Schema"), "{out}");
     }
 }

@@ -8,6 +8,7 @@ pub mod diag;
 pub mod docs;
 pub mod ephemeral;
 pub mod function;
+pub mod identity;
 pub mod path;
 pub mod plan;
 pub mod provider;

@@ -8,6 +8,7 @@
 //! Terraform then saves the state (and taints a new object) so nothing is orphaned.
 
 use super::diag::Diagnostics;
+use super::identity::Identity;
 use super::path::AttrPath;
 use super::schema::Schema;
 use super::typed::{from_value, to_value};
@@ -113,6 +114,13 @@ pub trait Resource: Send + Sync + 'static {
     /// Checks beyond what attribute validators can say (conflicts between attributes). The
     /// config may hold unknown values. Must not call any API.
     fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
+
+    /// The resource identity (Terraform 1.12+): the schema attributes that name the remote
+    /// object, in import-id order (see [`super::identity`]). Importing by identity joins
+    /// their values with `/` and calls [`Resource::import`]. The default: no identity.
+    fn identity(&self) -> Option<Identity> {
+        None
+    }
 
     /// Adjusts the engine's plan (`planned`), adding replacement paths to `replace` when a
     /// rule the schema cannot express forces replacement. Must be deterministic: Terraform
@@ -247,6 +255,8 @@ pub trait DynResource<D>: Send + Sync {
     fn schema(&self) -> Schema;
     /// See [`Resource::validate`].
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    /// See [`Resource::identity`].
+    fn identity(&self) -> Option<Identity>;
     /// See [`Resource::modify_plan`]; returns the adjusted plan.
     async fn modify_plan(
         &self,
@@ -365,6 +375,10 @@ impl<R: Resource> DynResource<R::Data> for R {
             Err(_) if !config.is_wholly_known() => {}
             Err(e) => diags.bug(format!("Could not read the configuration: {e}")),
         }
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Resource::identity(self)
     }
 
     async fn modify_plan(

@@ -9,6 +9,7 @@ use super::convert::{
 use super::diag::Diagnostics;
 use super::ephemeral::EphemeralResources;
 use super::function::Functions;
+use super::identity::ResolvedIdentity;
 use super::path::AttrPath;
 use super::plan;
 use super::provider::Provider;
@@ -40,6 +41,9 @@ pub struct ProviderServer<P: Provider> {
     data_sources: BTreeMap<&'static str, Registered<dyn DynDataSource<P::Data>>>,
     functions: Functions,
     ephemeral: EphemeralResources<P::Data>,
+    /// Identities by resource type, and the declarations that did not fit their schema.
+    identities: BTreeMap<&'static str, ResolvedIdentity>,
+    identity_problems: Vec<String>,
     data: RwLock<Option<Arc<P::Data>>>,
     stop_tx: watch::Sender<bool>,
 }
@@ -70,6 +74,7 @@ impl<P: Provider> ProviderServer<P> {
         let functions = Functions::new(provider.functions());
         let ephemeral = EphemeralResources::new(provider.ephemeral_resources());
         let (stop_tx, _) = watch::channel(false);
+        let (identities, identity_problems) = resolve_identities(&resources);
         ProviderServer {
             functions,
             ephemeral,
@@ -78,6 +83,8 @@ impl<P: Provider> ProviderServer<P> {
             provider_ty,
             resources,
             data_sources,
+            identities,
+            identity_problems,
             data: RwLock::new(None),
             stop_tx,
         }
@@ -108,6 +115,43 @@ impl<P: Provider> ProviderServer<P> {
             functions: self.functions.to_proto(),
             ephemeral_resource_schemas: self.ephemeral.schemas(),
             ..Default::default()
+        }
+    }
+
+    /// The identity of a resource object of type `type_name`, for a response.
+    fn identity_of(
+        &self,
+        type_name: &str,
+        state: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<pb::ResourceIdentityData> {
+        self.identities.get(type_name)?.data_of(state, diags)
+    }
+
+    /// The import id of an ImportResourceState request: the id, or the identity's values
+    /// joined with `/` when Terraform imports by identity.
+    fn import_id(
+        &self,
+        req: &pb::import_resource_state::Request,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let Some(data) = req.identity.as_ref() else {
+            return Some(req.id.clone());
+        };
+        let Some(ident) = self.identities.get(req.type_name.as_str()) else {
+            diags.error(
+                "Import by Identity Not Supported",
+                format!(
+                    "The resource type {} has no identity; import it by id.",
+                    req.type_name
+                ),
+            );
+            return None;
+        };
+        match ident.decode(Some(data), diags) {
+            Some(v) => ident.import_id(&v, diags),
+            None if diags.has_errors() => None,
+            None => Some(req.id.clone()),
         }
     }
 
@@ -151,6 +195,25 @@ impl<P: Provider> ProviderServer<P> {
         }
         r
     }
+}
+
+/// Resolves every resource's declared identity against its schema.
+fn resolve_identities<D>(
+    resources: &BTreeMap<&'static str, Registered<dyn DynResource<D>>>,
+) -> (BTreeMap<&'static str, ResolvedIdentity>, Vec<String>) {
+    let mut ok = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, r) in resources {
+        if let Some(id) = r.imp.identity() {
+            match ResolvedIdentity::resolve(&id, &r.schema) {
+                Ok(resolved) => {
+                    ok.insert(*name, resolved);
+                }
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    (ok, problems)
 }
 
 fn capabilities() -> pb::ServerCapabilities {
@@ -364,6 +427,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut new_state = req.current_state.clone();
+        let mut new_identity = req.current_identity.clone();
         if let Some(r) = self.resource(&req.type_name, &mut diags)
             && let Some(state) =
                 decode_dynamic(req.current_state.as_ref(), &r.ty, "state", &mut diags)
@@ -375,10 +439,14 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                     let v = finish_state(&r.schema, v, &mut diags);
                     if let Some(dv) = encode_dynamic(&v, &r.ty, "state", &mut diags) {
                         new_state = Some(dv);
+                        new_identity = self.identity_of(&req.type_name, &v, &mut diags);
                     }
                 }
                 // Gone: a null state tells Terraform to plan a create.
-                None if !diags.has_errors() => new_state = None,
+                None if !diags.has_errors() => {
+                    new_state = None;
+                    new_identity = None;
+                }
                 // A failed read keeps what Terraform has.
                 None => {}
             }
@@ -387,6 +455,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             new_state,
             diagnostics: diags_to_proto(&diags),
             private: req.private,
+            new_identity,
             ..Default::default()
         }))
     }
@@ -443,6 +512,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             replace.sort();
             replace.dedup();
             resp.planned_state = encode_dynamic(&planned, &r.ty, "planned state", &mut diags);
+            resp.planned_identity = self.identity_of(&req.type_name, &planned, &mut diags);
             resp.requires_replace = replace.iter().map(path_to_proto).collect();
         }
         resp.diagnostics = diags_to_proto(&diags);
@@ -503,6 +573,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                 diags.bug("Create returned no state and no error.");
             }
             resp.new_state = encode_dynamic(&new_state, &r.ty, "new state", &mut diags);
+            resp.new_identity = self.identity_of(&req.type_name, &new_state, &mut diags);
         }
         resp.diagnostics = diags_to_proto(&diags);
         Ok(Response::new(resp))
@@ -516,13 +587,19 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let mut diags = Diagnostics::new();
         let mut imported = Vec::new();
         if let Some(r) = self.resource(&req.type_name, &mut diags)
-            && let Some(v) = r.imp.import(&self.ctx(), &req.id, &mut diags).await
+            && let Some(id) = self.import_id(&req, &mut diags)
+            && let Some(v) = r.imp.import(&self.ctx(), &id, &mut diags).await
         {
             let v = r.schema.block.conform(v);
             if let Some(state) = encode_dynamic(&v, &r.ty, "imported state", &mut diags) {
+                // Terraform requires an identity back when it imported by one.
+                let identity = self
+                    .identity_of(&req.type_name, &v, &mut diags)
+                    .or_else(|| req.identity.clone());
                 imported.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     state: Some(state),
+                    identity,
                     ..Default::default()
                 });
             }
@@ -610,6 +687,46 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         tracing::debug!(tf_rpc = "CallFunction", function = %req.name, "calling");
         Ok(Response::new(self.functions.call(req)))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        let mut diags = Diagnostics::new();
+        for p in &self.identity_problems {
+            diags.bug(format!("Invalid resource identity declaration: {p}"));
+        }
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .identities
+                .iter()
+                .map(|(k, i)| ((*k).to_owned(), i.to_proto()))
+                .collect(),
+            diagnostics: diags_to_proto(&diags),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = req.into_inner();
+        let mut diags = Diagnostics::new();
+        let upgraded_identity = match self.identities.get(req.type_name.as_str()) {
+            Some(i) => i.upgrade(req.version, req.raw_identity.as_ref(), &mut diags),
+            None => {
+                diags.error(
+                    "Unknown Identity Type",
+                    format!("The resource type {:?} has no identity.", req.type_name),
+                );
+                None
+            }
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity,
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn stop_provider(

@@ -2,6 +2,7 @@
 //! generated service trait with msgpack values, as Terraform would send them.
 
 use super::diag::Diagnostics;
+use super::identity::Identity;
 use super::path::AttrPath;
 use super::provider::Provider;
 use super::resource::{Ctx, DynDataSource, DynResource, PlanRequest, Resource};
@@ -102,6 +103,10 @@ impl Resource for Thing {
                 .optional()
                 .description("Subject."),
             )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(Identity::new().attr("id", "Id."))
     }
 
     fn validate(&self, config: &ThingModel, diags: &mut Diagnostics) {
@@ -611,11 +616,98 @@ async fn unknown_resource_type_is_a_diagnostic_not_a_crash() {
 async fn rpcs_we_do_not_implement_answer_unimplemented() {
     let s = server().await;
     let r = s
-        .get_resource_identity_schemas(Request::new(pb::get_resource_identity_schemas::Request {}))
+        .get_states(Request::new(pb::get_states::Request::default()))
         .await;
     assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
     let r = s
         .get_functions(Request::new(pb::get_functions::Request {}))
         .await;
     assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
+}
+
+fn identity_value(d: Option<pb::ResourceIdentityData>) -> Value {
+    let ty = Type::Object(BTreeMap::from([("id".to_owned(), Type::String)]));
+    match d.and_then(|d| d.identity_data) {
+        None => Value::Null,
+        Some(dv) => msgpack::decode(&ty, &dv.msgpack).expect("identity decodes"),
+    }
+}
+
+fn identity_data(id: &str) -> Option<pb::ResourceIdentityData> {
+    let ty = Type::Object(BTreeMap::from([("id".to_owned(), Type::String)]));
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(pb::DynamicValue {
+            msgpack: msgpack::encode(&ty, &obj(&[("id", id.into())])).expect("encode"),
+            json: vec![],
+        }),
+    })
+}
+
+#[tokio::test]
+async fn identity_schema_and_identity_on_plan_apply_read_import() {
+    let s = server().await;
+    let r = s
+        .get_resource_identity_schemas(Request::new(pb::get_resource_identity_schemas::Request {}))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty());
+    let schema = &r.identity_schemas["toy_thing"];
+    assert_eq!(schema.identity_attributes.len(), 1);
+    assert_eq!(schema.identity_attributes[0].name, "id");
+    assert!(schema.identity_attributes[0].required_for_import);
+    // Create: the planned identity is unknown, the applied one known.
+    let cfg = config("abc", Value::Null);
+    let p = plan(&s, &Value::Null, &cfg).await;
+    assert_eq!(
+        identity_value(p.planned_identity.clone()),
+        obj(&[("id", Value::Unknown)])
+    );
+    let a = apply(&s, &Value::Null, p.planned_state, &cfg).await;
+    assert_eq!(identity_value(a.new_identity), obj(&[("id", "t-1".into())]));
+    let state = undv(a.new_state);
+    // Read returns it too (also for a state stored without one).
+    let r = s
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_thing".into(),
+            current_state: dv(&state),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(identity_value(r.new_identity), obj(&[("id", "t-1".into())]));
+    // Destroy: no identity.
+    let a = apply(&s, &state, dv(&Value::Null), &Value::Null).await;
+    assert!(a.new_identity.is_none());
+    // Import by identity: the id is built from it, and the identity comes back.
+    let r = s
+        .import_resource_state(Request::new(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            identity: identity_data("t-7"),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let imported = r.imported_resources.into_iter().next().expect("one");
+    assert_eq!(undv(imported.state).get("id"), Some(&"t-7".into()));
+    assert_eq!(
+        identity_value(imported.identity),
+        obj(&[("id", "t-7".into())])
+    );
+    // A bad identity: an error naming the attribute, and nothing imported.
+    let r = s
+        .import_resource_state(Request::new(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            identity: identity_data("a/b"),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.imported_resources.is_empty());
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(r.diagnostics[0].attribute.is_some());
 }

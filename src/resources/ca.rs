@@ -18,6 +18,7 @@ use crate::api::model::{
 use crate::client::Client;
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, Resource};
 use crate::framework::schema::{Attribute, Schema};
@@ -215,6 +216,10 @@ impl Resource for CaResource {
                 .use_state_for_unknown()
                 .description("URLs where the CA certificate is published."),
         )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }
 
     fn validate(&self, config: &CaModel, diags: &mut Diagnostics) {

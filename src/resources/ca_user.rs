@@ -11,6 +11,7 @@
 use super::common::{api_error, client};
 use crate::api::model::{AddCaUserRequest, CaTag, CaUser, IdNo};
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::resource::{Ctx, Resource};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
@@ -117,6 +118,14 @@ impl Resource for CaUserResource {
                 .computed()
                 .use_state_for_unknown()
                 .description("The sub account's NCP member number, as text exactly as the API returns it."),
+        )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(
+            Identity::new()
+                .attr("ca_tag", "The CA's `ca_tag`.")
+                .attr("id_no", "The sub account's ID (`id_no`)."),
         )
     }
 

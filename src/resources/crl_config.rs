@@ -9,6 +9,7 @@ use crate::api::limits::{CRL_EXPIRY_DEFAULT, CRL_EXPIRY_MIN_DAYS};
 use crate::api::model::{CaTag, CrlConfig, UpdateCrlConfigRequest};
 use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::resource::{Ctx, Resource};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
@@ -85,6 +86,10 @@ impl Resource for CrlConfigResource {
                 .validate(min_days())
                 .description("The CRL renewal interval in days: at least 3, and at most the time left until the CA expires (the API checks the latter at apply). Changes in place."),
         )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }
 
     async fn create(

@@ -3,8 +3,11 @@
 //! or from the user's CSR (Sign End Csr; the key never leaves the user).
 //!
 //! Certificates are immutable: every input except `revoke_on_destroy` and
-//! `early_renewal_hours` forces a new certificate. Refresh reads the certificate and the CA's
-//! CRL (once per CA per provider process): a certificate revoked outside Terraform gets
+//! `early_renewal_hours` forces a new certificate. Refresh asks only what can change: whether
+//! the certificate still exists (the CA's list, one paged snapshot per CA per provider
+//! process, see [`super::snapshot`]; Get End Cert only after import or when the state lacks
+//! its certificate) and whether it is revoked (the CA's CRL, once per CA per provider
+//! process): a certificate revoked outside Terraform gets
 //! `revoked = true` and the next plan replaces it; so does one within `early_renewal_hours` of
 //! its end (`ready_for_renewal`). Destroy revokes the certificate unless
 //! `revoke_on_destroy = false`, which only forgets it. Import by `<ca_tag>/<serial_number>`.
@@ -20,12 +23,15 @@ use super::common::{
     ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
     validity_days_attribute,
 };
+use super::snapshot;
 use crate::api::model::{
     CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery, SignEndCsrRequest,
     X509EndCertParameters,
 };
+use crate::client::Client;
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Nesting, Schema};
@@ -255,6 +261,17 @@ impl Resource for EndCertResource {
         )
     }
 
+    fn identity(&self) -> Option<Identity> {
+        Some(
+            Identity::new()
+                .attr("ca_tag", "The issuing CA's `ca_tag`.")
+                .attr(
+                    "serial_number",
+                    "The certificate's serial number (colon-separated hex).",
+                ),
+        )
+    }
+
     fn validate(&self, c: &EndCertModel, diags: &mut Diagnostics) {
         if !c.csr_pem.is_null() {
             for (name, set) in [
@@ -383,12 +400,15 @@ impl Resource for EndCertResource {
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
         }
-        if !s.serial_number.is_known() {
+        let Some(serial) = s.serial_number.known() else {
             diags.error(
                 "Unable to Issue Certificate",
                 "The API answered without a serial number.",
             );
             return None;
+        };
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_created(data, tag.as_str(), serial);
         }
         s.revoked = Val::Known(false);
         if !wants_chain(&s) {
@@ -406,6 +426,13 @@ impl Resource for EndCertResource {
     ) -> Option<EndCertModel> {
         let data = ctx.data(diags)?;
         let client = client(ctx, diags)?;
+        if state.certificate_pem.is_known()
+            && (!wants_chain(&state) || (state.chain_pem.is_known() && state.issuer_pem.is_known()))
+        {
+            // The state holds everything but existence and revocation: the paged reader.
+            return read_listed(data, client, state, diags).await;
+        }
+        // Import, or a state without its certificate or wanted chain: Get End Cert.
         let tag = state.ca_tag.known().cloned().unwrap_or_default();
         let serial = state.serial_number.known().cloned().unwrap_or_default();
         let cert = match client
@@ -494,7 +521,11 @@ impl Resource for EndCertResource {
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
         let serial = SerialNo::from(state.serial_number.known().cloned().unwrap_or_default());
-        match client.revoke_end_cert(&tag, &serial).await {
+        let result = client.revoke_end_cert(&tag, &serial).await;
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_revoked(data, tag.as_str()).await;
+        }
+        match result {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => api_error(diags, "Unable to Revoke Certificate", &e),
@@ -547,6 +578,53 @@ impl Resource for EndCertResource {
             }
         }
     }
+}
+
+/// Refresh from the CA's snapshot ([`snapshot`]): gone when the CA is gone, or when the
+/// certificate is missing from the CA's list and Get End Cert confirms it (a list that
+/// leaves some certificates out costs one request each, never a false "gone"); revoked when
+/// the CA's CRL lists it. Everything else a certificate holds cannot change.
+async fn read_listed(
+    data: &PcaData,
+    client: &Client,
+    state: EndCertModel,
+    diags: &mut Diagnostics,
+) -> Option<EndCertModel> {
+    let tag = state.ca_tag.known().cloned().unwrap_or_default();
+    let serial = state.serial_number.known().cloned().unwrap_or_default();
+    let (listing, revoked) = tokio::join!(
+        snapshot::cert_listing(data, client, &tag),
+        revoked_serials(data, client, &tag)
+    );
+    let listing = match listing {
+        Ok(l) => l,
+        Err(e) => {
+            api_error(diags, "Unable to List the CA's Certificates", &e);
+            return Some(state);
+        }
+    };
+    if listing.ca_gone {
+        return None;
+    }
+    if !listing.contains(&serial) {
+        match client
+            .get_end_cert(&CaTag::from(tag.as_str()), &SerialNo::from(serial.as_str()))
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read Certificate", &e);
+                return Some(state);
+            }
+        }
+    }
+    let mut s = state;
+    match revoked {
+        Ok(set) => s.revoked = Val::Known(set.contains(&canonical_serial(&serial))),
+        Err(e) => api_error(diags, "Unable to Read the CA's CRL", &e),
+    }
+    Some(finish(s))
 }
 
 /// Plans `issuer_pem`/`chain_pem`: null without `include_chain`; with it, the prior values

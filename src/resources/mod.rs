@@ -11,6 +11,7 @@ pub mod crl_rotation;
 pub mod end_cert;
 pub mod ocsp;
 pub mod operation;
+pub mod snapshot;
 pub mod sub_ca_activation;
 pub mod sub_ca_cert;
 
@@ -31,4 +32,28 @@ pub fn all() -> Vec<Arc<dyn DynResource<PcaData>>> {
         Arc::new(crl_rotation::CrlRotationResource),
         Arc::new(ca_trim::CaTrimResource),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::identity::ResolvedIdentity;
+
+    #[test]
+    fn every_importable_resource_has_an_identity_that_fits_its_schema() {
+        // Operation resources record that something ran: nothing to import or identify.
+        let stateless = [crl_rotation::TYPE_NAME, ca_trim::TYPE_NAME];
+        for r in all() {
+            let name = r.type_name();
+            match r.identity() {
+                Some(id) => {
+                    assert!(!stateless.contains(&name), "{name} has an identity");
+                    if let Err(e) = ResolvedIdentity::resolve(&id, &r.schema()) {
+                        panic!("{name}: {e}");
+                    }
+                }
+                None => assert!(stateless.contains(&name), "{name} has no identity"),
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@
 use super::common::{api_error, client};
 use crate::api::model::{CaStatus, CaTag, CreateOcspRequest};
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Schema};
@@ -91,6 +92,10 @@ impl Resource for OcspResource {
                 .validate(url_validator())
                 .description("The OCSP responder URL written into certificates. Default: `<API host>/ext/<ca_tag>/ocsp`, the service's responder (removing the argument goes back to it). Changes in place."),
         )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }
 
     async fn modify_plan(

@@ -144,7 +144,14 @@ async fn create(
 ) -> Option<OperationModel> {
     let client = client(ctx, diags)?;
     let tag = plan.ca_tag.known().cloned().unwrap_or_default();
-    if let Err(e) = op.run(client, &CaTag::from(tag.as_str())).await {
+    let result = op.run(client, &CaTag::from(tag.as_str())).await;
+    if op == Operation::TrimCa
+        && let Some(data) = ctx.data(diags)
+    {
+        // Certificates left the CA's list (whether or not the answer arrived).
+        super::snapshot::note_trimmed(data, &tag).await;
+    }
+    if let Err(e) = result {
         api_error(diags, &format!("Unable to Run {}", op.name()), &e);
         return None;
     }

@@ -11,6 +11,7 @@ use super::common::{api_error, client, pem_bundle, pem_changed, pem_eq, pem_vali
 use crate::api::model::{ActivateSubCaRequest, CaRecord, CaStatus, CaTag, split_pem_blocks};
 use crate::client::Client;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Schema};
@@ -93,6 +94,10 @@ impl Resource for SubCaActivationResource {
                 .use_state_for_unknown()
                 .description("The CA's status: `ACTIVE`, or `DEACTIVATED` when disabled later (see `pca_ca.status`)."),
         )
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(Identity::new().attr("ca_tag", "The activated CA's `ca_tag`."))
     }
 
     async fn modify_plan(

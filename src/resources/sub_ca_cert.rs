@@ -17,6 +17,7 @@ use super::common::{
 use crate::api::model::{CaStatus, CaTag, CaType, Period, SerialNo, SignSubCsrRequest};
 use crate::client::Client;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Schema};
@@ -111,6 +112,17 @@ impl Resource for SubCaCertResource {
         .attr(computed("serial_number", "The certificate's serial number, colon-separated lower-case hex."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
         .attr(computed("not_after", "End of validity, RFC 3339."))
+    }
+
+    fn identity(&self) -> Option<Identity> {
+        Some(
+            Identity::new()
+                .attr("ca_tag", "The parent CA's `ca_tag`.")
+                .attr(
+                    "serial_number",
+                    "The intermediate certificate's serial number (colon-separated hex).",
+                ),
+        )
     }
 
     async fn modify_plan(

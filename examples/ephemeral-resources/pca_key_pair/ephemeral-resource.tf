@@ -9,6 +9,5 @@ ephemeral "pca_key_pair" "web" {
   ip_addresses = ["10.0.0.10"]
 }
 
-# ephemeral.pca_key_pair.web.csr_pem goes to pca_end_cert's write-only csr_pem_wo, and
-# ephemeral.pca_key_pair.web.private_key_pem to a write-only argument of whatever stores or
-# uses the key (see the pca_end_cert docs for the whole pattern).
+# Hand ephemeral.pca_key_pair.web.private_key_pem and .csr_pem only to write-only
+# arguments, provisioners or other ephemeral resources: they then never reach state.

@@ -1,0 +1,152 @@
+//! The paged reader of `pca_end_cert`: one snapshot per CA and provider process of which
+//! certificates exist (Get End Cert List, its pages fetched concurrently), shared by every
+//! refresh of the CA's certificates. Single-flight: concurrent reads wait for the one fetch.
+//! Revocation comes from the CA's CRL ([`super::common::revoked_serials`], also once per CA
+//! and process). A certificate is immutable, so nothing else can change after creation.
+//!
+//! Nothing reads stale in the same process: a create adds its serial to a snapshot already
+//! taken, a revoke drops the CA's cached CRL, and Trim CA drops the CA's snapshot.
+
+use super::common::canonical_serial;
+use crate::api::model::CaTag;
+use crate::client::{Client, ClientError};
+use crate::provider::PcaData;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// How many list pages are requested at once.
+const PAGES_IN_FLIGHT: usize = 4;
+
+/// Which certificates of one CA exist.
+#[derive(Debug, Default)]
+pub struct CertListing {
+    /// The CA itself is gone (its list answered "not found").
+    pub ca_gone: bool,
+    serials: Mutex<HashSet<String>>,
+}
+
+impl CertListing {
+    /// A listing of these serials (any form; kept canonical).
+    pub fn new<S: AsRef<str>>(serials: impl IntoIterator<Item = S>) -> CertListing {
+        CertListing {
+            ca_gone: false,
+            serials: Mutex::new(
+                serials
+                    .into_iter()
+                    .map(|s| canonical_serial(s.as_ref()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether the list holds `serial` (any form).
+    pub fn contains(&self, serial: &str) -> bool {
+        self.serials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&canonical_serial(serial))
+    }
+
+    /// Adds a serial (a certificate created after the snapshot).
+    pub fn insert(&self, serial: &str) {
+        self.serials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(canonical_serial(serial));
+    }
+
+    /// How many certificates the listing holds.
+    pub fn len(&self) -> usize {
+        self.serials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// True when the listing holds no certificate.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The snapshots of a provider process: per CA tag, a cell filled once.
+pub type CertListings = Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Arc<CertListing>>>>>>;
+
+fn cell(data: &PcaData, ca_tag: &str) -> Arc<tokio::sync::OnceCell<Arc<CertListing>>> {
+    data.cert_listings
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(ca_tag.to_owned())
+        .or_default()
+        .clone()
+}
+
+/// The CA's listing: fetched by the first caller, awaited by concurrent ones, then reused.
+/// A failed fetch is not kept (the next caller tries again).
+pub async fn cert_listing(
+    data: &PcaData,
+    client: &Client,
+    ca_tag: &str,
+) -> Result<Arc<CertListing>, ClientError> {
+    cell(data, ca_tag)
+        .get_or_try_init(|| async {
+            match client
+                .get_end_cert_list_concurrent(&CaTag::from(ca_tag), PAGES_IN_FLIGHT)
+                .await
+            {
+                Ok(serials) => Ok(Arc::new(CertListing::new(
+                    serials.iter().map(|s| s.as_str().to_owned()),
+                ))),
+                Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
+                    ca_gone: true,
+                    ..CertListing::default()
+                })),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .cloned()
+}
+
+/// A certificate was created: a snapshot already taken of its CA now holds it too.
+pub fn note_created(data: &PcaData, ca_tag: &str, serial: &str) {
+    let existing = data
+        .cert_listings
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(ca_tag)
+        .and_then(|c| c.get().cloned());
+    if let Some(listing) = existing {
+        listing.insert(serial);
+    }
+}
+
+/// A certificate was revoked: the CA's cached CRL is out of date.
+pub async fn note_revoked(data: &PcaData, ca_tag: &str) {
+    data.revoked_cache.lock().await.remove(ca_tag);
+}
+
+/// Certificates left the CA's list (Trim CA): its snapshot and CRL are out of date.
+pub async fn note_trimmed(data: &PcaData, ca_tag: &str) {
+    data.cert_listings
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(ca_tag);
+    data.revoked_cache.lock().await.remove(ca_tag);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_compares_serials_canonically() {
+        let l = CertListing::new(["3A:1F:00:10", "0b:20"]);
+        assert!(l.contains("3a:1f:00:10"));
+        assert!(l.contains("0B20"));
+        assert!(!l.contains("3a:1f"));
+        l.insert("ff:01");
+        assert!(l.contains("FF01"));
+        assert_eq!(l.len(), 3);
+    }
+}
