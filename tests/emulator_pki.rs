@@ -116,6 +116,7 @@ fn make_root(kt: KeyType, cn: &str) -> Ca {
         organization: Some("Corp".into()),
         organizational_unit: Some("Security".into()),
         street_address: None,
+        postal_code: None,
     };
     let cert = self_signed_root(
         &key,

@@ -13,7 +13,9 @@
 //! - [`uri`]: RFC 3986 percent-encoding and the deterministic query-string builder;
 //! - [`signing`]: the signature v2 string to sign, HMAC-SHA256 signature and verification
 //!   (§1.2–§1.4);
-//! - [`limits`]: the documented limits and validation rules (§1.8).
+//! - [`limits`]: the documented limits and validation rules (§1.8);
+//! - [`profile`]: the certificate-profile members of Issue End Cert (URI and other-name
+//!   SANs, key usages), their wire spellings and checks.
 //!
 //! Rules of this layer: no I/O, no clock, no randomness, no panics; it imports nothing else
 //! from the crate.
@@ -23,6 +25,7 @@ mod lenient;
 pub mod limits;
 pub mod model;
 pub mod ops;
+pub mod profile;
 pub mod signing;
 pub mod uri;
 

@@ -21,6 +21,43 @@ pub const ENV_SECRET_KEY: &str = "PCA_EMULATOR_SECRET_KEY";
 /// The statuses `--fault-status` accepts.
 pub const FAULT_STATUSES: [u16; 3] = [429, 500, 503];
 
+/// A sub account (`--sub-account ACCESS_KEY:SECRET_KEY:ID_NO`): its own key pair, and the
+/// `idNo` that Add CA User grants the use of a CA to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubAccount {
+    /// Its access key.
+    pub access_key: String,
+    /// Its secret key.
+    pub secret_key: String,
+    /// Its sub-account ID (36-character UUID form, lower case).
+    pub id_no: String,
+}
+
+impl SubAccount {
+    /// Parses `ACCESS_KEY:SECRET_KEY:ID_NO`.
+    pub fn parse(value: &str) -> Result<SubAccount, String> {
+        let mut parts = value.splitn(3, ':');
+        let (Some(a), Some(s), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!(
+                "--sub-account needs ACCESS_KEY:SECRET_KEY:ID_NO, got {value:?}"
+            ));
+        };
+        let id = id.trim().to_ascii_lowercase();
+        let uuid = id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+            && id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit());
+        if a.is_empty() || s.is_empty() || !uuid {
+            return Err(format!(
+                "--sub-account needs a non-empty access key and secret key and a 36-character ID_NO like 6e4c1234-5678-90ab-cdef-1234567a9baa, got {value:?}"
+            ));
+        }
+        Ok(SubAccount {
+            access_key: a.to_owned(),
+            secret_key: s.to_owned(),
+            id_no: id,
+        })
+    }
+}
+
 /// Everything the emulator needs to run. [`Config::default`] is the documented default set
 /// (loopback, in memory, default credentials, documented limits, no faults).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +72,12 @@ pub struct Config {
     pub access_key: String,
     /// Its secret key (`--secret-key`, `PCA_EMULATOR_SECRET_KEY`).
     pub secret_key: String,
+    /// Sub accounts (`--sub-account`, repeatable); with `--data-dir` they are also stored
+    /// there and come back on the next start.
+    pub sub_accounts: Vec<SubAccount>,
+    /// Seconds added to the emulator's clock (`--clock-offset`, may be negative): the
+    /// timestamp check, the `Date` header and certificate dates all use the shifted time.
+    pub clock_offset_secs: i64,
     /// Maximum number of CAs of the account (`--max-cas`, default 10, §1.8).
     pub max_cas: usize,
     /// Maximum number of certificates a CA may sign (`--max-certs-per-ca`, default 30,000).
@@ -51,6 +94,17 @@ pub struct Config {
     pub fault_seed: Option<u64>,
     /// Delay added to every `/api/v1` request, in ms (`--latency-ms`).
     pub latency_ms: u64,
+    /// Delay added to the *response* of every state-changing `/api/v1` request (POST, PUT,
+    /// PATCH, DELETE) after it has been processed and committed, in ms
+    /// (`--write-delay-ms`): the window in which a killed client loses the answer to a
+    /// write that happened.
+    pub write_delay_ms: u64,
+    /// Only requests whose path contains this text get `write_delay_ms`
+    /// (`--write-delay-only`, e.g. `/sub/sign` or `/cert`); `None`: every write.
+    pub write_delay_only: Option<String>,
+    /// `Retry-After` seconds sent with injected 429 and 503 faults
+    /// (`--fault-retry-after N|none`, default 1); `None` sends no header.
+    pub fault_retry_after: Option<u64>,
     /// Base URL written into certificates and `urlInfo` (`--public-url`); `None` uses
     /// `http://<bound address>`.
     pub public_url: Option<String>,
@@ -73,6 +127,8 @@ impl Default for Config {
             data_dir: None,
             access_key: DEFAULT_ACCESS_KEY.to_owned(),
             secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            sub_accounts: Vec::new(),
+            clock_offset_secs: 0,
             max_cas: limits::MAX_CAS_PER_ACCOUNT,
             max_certs_per_ca: limits::MAX_CERTS_PER_CA,
             max_clock_skew_ms: Some(crate::api::signing::MAX_CLOCK_SKEW_MS),
@@ -80,6 +136,9 @@ impl Default for Config {
             fault_status: 503,
             fault_seed: None,
             latency_ms: 0,
+            write_delay_ms: 0,
+            write_delay_only: None,
+            fault_retry_after: Some(1),
             public_url: None,
             ca_page_size: 10,
             cert_page_size: 100,
@@ -161,6 +220,13 @@ Options:
                             default PCAEMUACCESSKEY00001)
   --secret-key KEY          its secret key (env PCA_EMULATOR_SECRET_KEY;
                             default PCAEMUSECRETKEY0000000000000000000000001)
+  --sub-account AK:SK:ID    add a sub account (repeatable): its access key, secret key and
+                            36-character ID (idNo). It may use a CA only after Add CA User
+                            granted its ID on that CA; Get CA List shows only those CAs;
+                            Create CA stays the main account's. Otherwise: 401, gateway
+                            error 210 Permission Denied. Stored in --data-dir when given.
+  --clock-offset SECONDS    shift the emulator's clock (may be negative), e.g. to see how
+                            a client reports a skewed clock
   --max-cas N               CAs allowed per account (default 10)
   --max-certs-per-ca N      certificates one CA may sign (default 30000)
   --max-clock-skew-ms N     accepted timestamp skew (default 300000 = 5 minutes)
@@ -169,6 +235,11 @@ Options:
   --fault-status CODE       status of injected failures: 429, 500 or 503 (default 503)
   --fault-seed N            seed of the fault RNG (default: random)
   --latency-ms N            add N ms to every /api/v1 request (default 0)
+  --write-delay-ms N        hold the response of every POST/PUT/PATCH/DELETE N ms after
+                            it is processed (a window for lost-response tests; default 0)
+  --write-delay-only TEXT   only delay writes whose path contains TEXT (e.g. /sub/sign)
+  --fault-retry-after N     Retry-After seconds on injected 429/503, or `none` to send no
+                            header (default 1)
   --public-url URL          base URL written into certificates (default http://<listen>)
   --ca-page-size N          page size of Get CA List (default 10)
   --cert-page-size N        page size of Get End Cert List (default 100)
@@ -259,6 +330,8 @@ where
                 config.data_dir = Some(PathBuf::from(value));
             }
             "--access-key" => config.access_key = value,
+            "--sub-account" => config.sub_accounts.push(SubAccount::parse(&value)?),
+            "--clock-offset" => config.clock_offset_secs = parse_num(&flag, &value)?,
             "--secret-key" => config.secret_key = value,
             "--max-cas" => config.max_cas = parse_num(&flag, &value)?,
             "--max-certs-per-ca" => config.max_certs_per_ca = parse_num(&flag, &value)?,
@@ -267,6 +340,15 @@ where
             "--fault-status" => config.fault_status = parse_num(&flag, &value)?,
             "--fault-seed" => config.fault_seed = Some(parse_num(&flag, &value)?),
             "--latency-ms" => config.latency_ms = parse_num(&flag, &value)?,
+            "--write-delay-ms" => config.write_delay_ms = parse_num(&flag, &value)?,
+            "--write-delay-only" => config.write_delay_only = Some(value),
+            "--fault-retry-after" => {
+                config.fault_retry_after = if value == "none" {
+                    None
+                } else {
+                    Some(parse_num(&flag, &value)?)
+                };
+            }
             "--public-url" => config.public_url = Some(value.trim_end_matches('/').to_owned()),
             "--ca-page-size" => config.ca_page_size = parse_num(&flag, &value)?,
             "--cert-page-size" => config.cert_page_size = parse_num(&flag, &value)?,
@@ -340,6 +422,35 @@ mod tests {
     }
 
     #[test]
+    fn sub_accounts_and_clock_offset() {
+        let c = run(&[
+            "--sub-account",
+            "CIKEY:CISECRET:6E4C1234-5678-90ab-cdef-1234567a9baa",
+            "--sub-account=K2:S:2:00000000-0000-0000-0000-000000000002",
+            "--clock-offset",
+            "-432",
+        ]);
+        // A secret may not contain ':' (the third field would be wrong).
+        assert!(c.is_err());
+        let c = run(&[
+            "--sub-account",
+            "CIKEY:CISECRET:6E4C1234-5678-90ab-cdef-1234567a9baa",
+            "--clock-offset",
+            "-432",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.sub_accounts,
+            vec![SubAccount {
+                access_key: "CIKEY".into(),
+                secret_key: "CISECRET".into(),
+                id_no: "6e4c1234-5678-90ab-cdef-1234567a9baa".into(),
+            }]
+        );
+        assert_eq!(c.clock_offset_secs, -432);
+    }
+
+    #[test]
     fn environment_then_flags() {
         let env = |k: &str| match k {
             ENV_ACCESS_KEY => Some("ENVAK".to_owned()),
@@ -376,6 +487,8 @@ mod tests {
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--allow-remote=yes"]).is_err());
         assert!(run(&["--public-url", "ftp://x"]).is_err());
+        assert!(run(&["--sub-account", "AK:SK"]).is_err());
+        assert!(run(&["--sub-account", "AK:SK:not-an-id"]).is_err());
         assert_eq!(parse_args(["--help"], no_env), Ok(Command::Help));
         assert_eq!(parse_args(["-V"], no_env), Ok(Command::Version));
     }

@@ -16,7 +16,7 @@
 //! | Create CA `PRIVATE_SUB`, Get Sub CSR (§2.8) | [`CaKey::generate`]; [`sub_ca_csr`] |
 //! | Sign Sub Csr (§2.9) | [`sign_sub_ca`] |
 //! | Activate Sub CA (§2.10) | [`check_activation`], then [`cert_info`] |
-//! | Issue End Cert (§2.11) | [`CaKey::generate`], [`issue_end_cert`] |
+//! | Issue End Cert (§2.11) | [`CaKey::generate`], [`issue_end_cert_with`] (requested [`Usages`]) |
 //! | Sign End Csr (§2.12) | [`sign_end_csr`] ([`parse_csr`] to inspect first) |
 //! | Get CA / Get End Cert (§2.3, §2.14) | [`cert_info`], [`chain_pem`] |
 //! | Get CA CRL, Rotate CRL, Trim CA (§2.7, §2.23, §2.24) | [`crl`] |
@@ -28,7 +28,8 @@
 //!   (`5d:0e:…:11`), from [`new_serial`]. Inputs are accepted in either case;
 //!   [`canonical_serial`] normalises. Everything this module reports (certificates, OCSP
 //!   lookups) uses the canonical form.
-//! - **SANs** (§1.8): `altName` and `ip` are comma-separated lists, see [`Sans::parse`].
+//! - **SANs** (§1.8): `altName`, `ip`, `uri` and `other` are comma-separated lists, see
+//!   [`Sans::parse`] and [`Sans::from_end_cert_parameters`].
 //! - **Times**: epoch milliseconds in, whole seconds in certificates (`notBefore` = `now_ms`
 //!   truncated); [`Issued`] reports the values actually encoded.
 //! - **PEM** out: 64-column base64, `\n` line ends, trailing `\n`. Keys: PKCS#8
@@ -42,7 +43,7 @@
 //! |------|------------------|----|-----|------------------|
 //! | root ([`self_signed_root`]) | `CA:TRUE` | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI (= SKI), SANs if any |
 //! | sub CA ([`sign_sub_ca`]) | `CA:TRUE`, pathlen = parent's − 1 (none when the parent has none) | keyCertSign, cRLSign, digitalSignature | — | SKI, AKI, SANs of the CSR, CRL DP, AIA (OCSP, caIssuers) from [`Urls`] |
-//! | end entity ([`issue_end_cert`], [`sign_end_csr`]) | `CA:FALSE` | digitalSignature (+ keyEncipherment for RSA keys) | serverAuth, clientAuth | SKI, AKI, SANs, CRL DP, AIA (OCSP once configured, caIssuers) from [`Urls`] |
+//! | end entity ([`issue_end_cert`], [`sign_end_csr`]) | `CA:FALSE` | digitalSignature (+ keyEncipherment for RSA keys), or exactly the requested `keyUsage` | serverAuth, clientAuth, or exactly the requested `extendedKeyUsage` | SKI, AKI, SANs (DNS, e-mail, IP, URI, UTF-8 other names), CRL DP, AIA (OCSP once configured, caIssuers) from [`Urls`] |
 //!
 //! SKI = truncated SHA-256 of the public key; AKI = the issuer certificate's SKI (so CAs
 //! signed elsewhere and activated here chain correctly). Sub-CA pathlen is inherited rather
@@ -77,7 +78,8 @@ pub use csr::{CsrInfo, parse_csr};
 pub use error::PkiError;
 pub use info::{CertInfo, cert_info};
 pub use issue::{
-    Issued, Issuer, Urls, issue_end_cert, self_signed_root, sign_end_csr, sign_sub_ca, sub_ca_csr,
+    Issued, Issuer, Urls, Usages, issue_end_cert, issue_end_cert_with, self_signed_root,
+    sign_end_csr, sign_sub_ca, sub_ca_csr,
 };
 pub use key::CaKey;
 pub use names::{Sans, Subject};

@@ -156,6 +156,10 @@ pub struct Faults {
     rate: AtomicU64,
     status: AtomicU16,
     latency_ms: AtomicU64,
+    write_delay_ms: AtomicU64,
+    /// `Retry-After` seconds of injected 429/503 faults; `u64::MAX` = no header.
+    retry_after: AtomicU64,
+    injected: AtomicU64,
     next_n: AtomicU32,
     next_status: AtomicU16,
     rng: SplitMix,
@@ -169,6 +173,9 @@ impl Faults {
             rate: AtomicU64::new(config.fault_rate.to_bits()),
             status: AtomicU16::new(config.fault_status),
             latency_ms: AtomicU64::new(config.latency_ms),
+            write_delay_ms: AtomicU64::new(config.write_delay_ms),
+            retry_after: AtomicU64::new(config.fault_retry_after.unwrap_or(u64::MAX)),
+            injected: AtomicU64::new(0),
             next_n: AtomicU32::new(0),
             next_status: AtomicU16::new(503),
             rng: config
@@ -200,8 +207,42 @@ impl Faults {
         self.latency_ms.load(Ordering::SeqCst)
     }
 
+    /// Hold the responses of state-changing requests `ms` after they are processed.
+    pub fn set_write_delay_ms(&self, ms: u64) {
+        self.write_delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The delay of responses to state-changing requests, in ms.
+    pub fn write_delay_ms(&self) -> u64 {
+        self.write_delay_ms.load(Ordering::SeqCst)
+    }
+
+    /// `Retry-After` seconds for injected 429/503 faults; `None` sends no header.
+    pub fn set_retry_after(&self, seconds: Option<u64>) {
+        self.retry_after
+            .store(seconds.unwrap_or(u64::MAX), Ordering::SeqCst);
+    }
+
+    /// `Retry-After` seconds for injected 429/503 faults, if any.
+    pub fn retry_after(&self) -> Option<u64> {
+        Some(self.retry_after.load(Ordering::SeqCst)).filter(|s| *s != u64::MAX)
+    }
+
+    /// How many faults were injected so far.
+    pub fn injected(&self) -> u64 {
+        self.injected.load(Ordering::SeqCst)
+    }
+
     /// Decides the fate of one request: `Some(status)` to fail it.
     pub fn decide(&self) -> Option<u16> {
+        let fate = self.draw();
+        if fate.is_some() {
+            self.injected.fetch_add(1, Ordering::SeqCst);
+        }
+        fate
+    }
+
+    fn draw(&self) -> Option<u16> {
         let taken = self
             .next_n
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
@@ -252,6 +293,7 @@ struct Inner {
     ids: Arc<dyn IdGenerator>,
     faults: Faults,
     issuers: IssuerCache,
+    sub_accounts: Vec<crate::emulator::config::SubAccount>,
 }
 
 /// Everything the handlers share; cheap to clone.
@@ -281,6 +323,28 @@ impl EmuState {
         ids: Arc<dyn IdGenerator>,
     ) -> Result<EmuState, EmuError> {
         let store = Store::open(config.data_dir.as_deref())?;
+        // Sub accounts: those given now are stored, then every stored one is known.
+        let sub_accounts = store.write(|c| {
+            for a in &config.sub_accounts {
+                crate::emulator::store::save_sub_account(
+                    c,
+                    &a.access_key,
+                    &a.secret_key,
+                    &a.id_no,
+                )?;
+            }
+            crate::emulator::store::sub_accounts(c)
+        })?;
+        let sub_accounts = sub_accounts
+            .into_iter()
+            .map(
+                |(access_key, secret_key, id_no)| crate::emulator::config::SubAccount {
+                    access_key,
+                    secret_key,
+                    id_no,
+                },
+            )
+            .collect();
         let base_url = config
             .public_url
             .clone()
@@ -295,6 +359,7 @@ impl EmuState {
                 clock,
                 ids,
                 faults: Faults::new(config),
+                sub_accounts,
                 issuers: Mutex::new(HashMap::new()),
             }),
         })
@@ -310,9 +375,17 @@ impl EmuState {
         &self.inner.base_url
     }
 
-    /// The current time (ms).
+    /// The current time (ms), shifted by `--clock-offset`.
     pub fn now_ms(&self) -> i64 {
-        self.inner.clock.now_ms()
+        self.inner
+            .clock
+            .now_ms()
+            .saturating_add(self.inner.config.clock_offset_secs.saturating_mul(1000))
+    }
+
+    /// The sub accounts: from `--sub-account` and, with `--data-dir`, from earlier runs.
+    pub fn sub_accounts(&self) -> &[crate::emulator::config::SubAccount] {
+        &self.inner.sub_accounts
     }
 
     /// The fault knobs.

@@ -2,7 +2,7 @@
 //! engine, resource and data source traits, and the adapter that serves them over
 //! [`crate::protocol`]. Knows the Terraform wire but nothing of any particular API.
 
-pub use crate::protocol::value::{Number, Type, Value};
+pub use crate::protocol::value::{Number, Type, Value, msgpack};
 
 pub mod diag;
 pub mod docs;

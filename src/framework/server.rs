@@ -512,7 +512,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             replace.sort();
             replace.dedup();
             resp.planned_state = encode_dynamic(&planned, &r.ty, "planned state", &mut diags);
-            resp.planned_identity = self.identity_of(&req.type_name, &planned, &mut diags);
+            // Only a wholly known identity: Terraform cannot render a plan whose identity
+            // holds unknowns (a create or a replacement); apply then returns it.
+            if let Some(id) = self.identities.get(req.type_name.as_str())
+                && id.of_state(&planned).is_some_and(|v| v.is_wholly_known())
+            {
+                resp.planned_identity = id.data_of(&planned, &mut diags);
+            }
             resp.requires_replace = replace.iter().map(path_to_proto).collect();
         }
         resp.diagnostics = diags_to_proto(&diags);

@@ -620,7 +620,7 @@ async fn rpcs_we_do_not_implement_answer_unimplemented() {
         .await;
     assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
     let r = s
-        .get_functions(Request::new(pb::get_functions::Request {}))
+        .read_state_bytes(Request::new(pb::read_state_bytes::Request::default()))
         .await;
     assert_eq!(r.err().map(|e| e.code()), Some(tonic::Code::Unimplemented));
 }
@@ -656,16 +656,19 @@ async fn identity_schema_and_identity_on_plan_apply_read_import() {
     assert_eq!(schema.identity_attributes.len(), 1);
     assert_eq!(schema.identity_attributes[0].name, "id");
     assert!(schema.identity_attributes[0].required_for_import);
-    // Create: the planned identity is unknown, the applied one known.
+    // Create: no planned identity while it is unknown; the applied one is known.
     let cfg = config("abc", Value::Null);
     let p = plan(&s, &Value::Null, &cfg).await;
-    assert_eq!(
-        identity_value(p.planned_identity.clone()),
-        obj(&[("id", Value::Unknown)])
-    );
+    assert!(p.planned_identity.is_none());
     let a = apply(&s, &Value::Null, p.planned_state, &cfg).await;
     assert_eq!(identity_value(a.new_identity), obj(&[("id", "t-1".into())]));
     let state = undv(a.new_state);
+    // A plan of an existing object carries its (known) identity.
+    let p = plan(&s, &state, &cfg).await;
+    assert_eq!(
+        identity_value(p.planned_identity),
+        obj(&[("id", "t-1".into())])
+    );
     // Read returns it too (also for a state stored without one).
     let r = s
         .read_resource(Request::new(pb::read_resource::Request {

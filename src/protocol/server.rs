@@ -36,7 +36,9 @@
 //! * Managed mode (started by Terraform): the magic cookie and protocol 6 are required; TLS is
 //!   used when `PLUGIN_CLIENT_CERT` is set; **SIGINT is ignored** (Terraform delivers the user's
 //!   Ctrl-C to the whole process group and cancels work through `StopProvider` instead);
-//!   `Shutdown` or SIGTERM stop the server.
+//!   `Shutdown` or SIGTERM stop the server, and so does the death of the parent process
+//!   (Terraform killed with SIGKILL never says goodbye): its pid is polled every
+//!   [`PARENT_POLL_INTERVAL`].
 //! * Debug mode ([`ServeOptions::debug`]): no cookie needed, always plaintext, the
 //!   `TF_REATTACH_PROVIDERS` value is printed for the user, and Ctrl-C stops the server.
 //!
@@ -72,6 +74,9 @@ pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 
 /// Default time in-flight RPCs get to finish once shutdown starts.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How often a managed provider checks that Terraform (its parent process) is still alive.
+pub const PARENT_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Health-check service name go-plugin clients ask about.
 pub const HEALTH_SERVICE_NAME: &str = "plugin";
@@ -290,6 +295,9 @@ where
     let shutdown = ShutdownHandle::new();
     // Install signal handling before anything is printed: from then on Ctrl-C may arrive.
     spawn_signal_task(shutdown.clone(), opts.debug)?;
+    if !opts.debug {
+        spawn_parent_watch(shutdown.clone(), PARENT_POLL_INTERVAL);
+    }
 
     let tls = match env.client_cert_pem.as_deref().filter(|_| !opts.debug) {
         None => None,
@@ -413,6 +421,45 @@ fn print_debug_instructions(
         quoted = shell_quote(&json),
     ))
 }
+
+/// Stops the server once the parent process (Terraform) is gone.
+///
+/// A Terraform killed with SIGKILL never sends `Shutdown`, and its plugin processes are
+/// re-parented (to init or a subreaper). Polling the parent pid (a safe std API, no
+/// `prctl`) every `interval` notices that within one interval; the server then drains and
+/// exits like after `Shutdown`, so no orphan lingers.
+#[cfg(unix)]
+fn spawn_parent_watch(shutdown: ShutdownHandle, interval: Duration) {
+    let parent = std::os::unix::process::parent_id();
+    if parent <= 1 {
+        // Already orphaned (or started by init itself): nothing to watch.
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = shutdown.wait() => return,
+            }
+            let now = std::os::unix::process::parent_id();
+            if now != parent {
+                tracing::warn!(
+                    parent,
+                    now,
+                    "Terraform (the parent process) is gone; stopping"
+                );
+                shutdown.shutdown();
+                return;
+            }
+        }
+    });
+}
+
+/// No parent-pid API outside unix: rely on `Shutdown` and the closed connections.
+#[cfg(not(unix))]
+fn spawn_parent_watch(_shutdown: ShutdownHandle, _interval: Duration) {}
 
 /// Listens for SIGINT / SIGTERM for the life of the process.
 #[cfg(unix)]

@@ -11,11 +11,12 @@ use super::common::{
     Subject, alt_name_validator, api_error, cert_summary, client, days_between, ip_validator,
     join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
 };
+use crate::api::error::ErrorCode;
 use crate::api::model::{
     CaRecord, CaStatus, CaTag, CaType, CreateCaQuery, CreateCaRequest, KeyType, Period,
     UpdateCaRequest, X509CaParameters,
 };
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
@@ -264,6 +265,10 @@ impl Resource for CaResource {
         let (query, req) = to_request(&plan);
         let record = match client.create_ca(&query, &req).await {
             Ok(r) => r,
+            Err(e) if e.error_code() == Some(&ErrorCode::AlreadyExistAlias) => {
+                alias_taken(client, &req.alias, &e, diags).await;
+                return None;
+            }
             Err(e) => {
                 api_error(diags, "Unable to Create CA", &e);
                 return None;
@@ -600,6 +605,68 @@ fn fill_unknown(mut s: CaModel) -> CaModel {
     f(&mut s.crl_urls);
     f(&mut s.ca_urls);
     s
+}
+
+/// Create CA answered "alias taken": look the CA up and say how to adopt it. The usual
+/// cause is an apply interrupted after Create CA succeeded but before its answer reached
+/// the state (Terraform or the provider killed, the connection lost); creating another CA
+/// is impossible (aliases are unique) and adopting one silently could take over a CA that
+/// is not ours, so the error names the CA and gives the import command.
+async fn alias_taken(client: &Client, alias: &str, err: &ClientError, diags: &mut Diagnostics) {
+    let found = match client.find_ca_by_alias(alias).await {
+        Ok(found) => found,
+        Err(lookup) => {
+            api_error(diags, "Unable to Create CA", err);
+            diags.error(
+                "Unable to Look Up the CA Holding the Alias",
+                format!("A CA with alias {alias:?} already exists, and listing the CAs to find it failed: {lookup}"),
+            );
+            return;
+        }
+    };
+    let Some(tag) = found
+        .as_ref()
+        .and_then(|r| r.ca_info.as_ref())
+        .and_then(|i| i.ca_tag.clone())
+    else {
+        api_error(diags, "Unable to Create CA", err);
+        return;
+    };
+    let info = found.as_ref().and_then(|r| r.ca_info.as_ref());
+    let mut what = vec![format!("ca_tag {tag}")];
+    if let Some(t) = info.and_then(|i| i.ca_type.as_ref()) {
+        what.push(t.as_str().to_owned());
+    }
+    if let Some(s) = info.and_then(|i| i.status.as_ref()) {
+        what.push(format!("status {}", s.as_str()));
+    }
+    if let Some(cn) = found
+        .as_ref()
+        .and_then(|r| r.ca_cert_info.as_ref())
+        .and_then(|c| c.common_name.as_deref())
+        .filter(|c| !c.is_empty())
+    {
+        what.push(format!("common name {cn:?}"));
+    }
+    if let Some(ms) = info.and_then(|i| i.rgst_date) {
+        what.push(format!("created {}", rfc3339(ms)));
+    }
+    diags.error(
+        "CA Alias Already Exists",
+        format!(
+            "A CA with alias {alias:?} already exists ({}), so no CA was created.\n\n\
+             If it is the CA an interrupted apply created (its answer never reached the state), \
+             adopt it instead of creating another, with this resource's address (shown above):\n\n\
+             \x20   terraform import pca_ca.<name> {tag}\n\n\
+             or, on Terraform 1.5 and later, an import block:\n\n\
+             \x20   import {{\n\
+             \x20     to = pca_ca.<name>\n\
+             \x20     id = \"{tag}\"\n\
+             \x20   }}\n\n\
+             If it is another CA, choose another alias.",
+            what.join(", ")
+        ),
+    );
 }
 
 #[cfg(test)]

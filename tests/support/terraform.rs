@@ -58,6 +58,9 @@ pub(crate) enum TerraformVersion {
     V1_15_5,
     /// Terraform 1.0.3 (`.tools/bin/terraform-1.0.3`), the oldest version we support.
     V1_0_3,
+    /// Another version of the matrix (`.tools/bin/terraform-<version>`, installed by
+    /// `scripts/install-terraform --matrix`), e.g. `"1.10.5"`.
+    Matrix(&'static str),
 }
 
 impl TerraformVersion {
@@ -65,26 +68,42 @@ impl TerraformVersion {
     pub(crate) const ALL: [TerraformVersion; 2] =
         [TerraformVersion::V1_15_5, TerraformVersion::V1_0_3];
 
+    /// The version for a number such as `"1.10.5"`.
+    pub(crate) fn parse(number: &str) -> TerraformVersion {
+        match number.trim() {
+            "1.15.5" => TerraformVersion::V1_15_5,
+            "1.0.3" => TerraformVersion::V1_0_3,
+            other => TerraformVersion::Matrix(Box::leak(other.to_owned().into_boxed_str())),
+        }
+    }
+
     /// The version number, as Terraform prints it after `Terraform v`.
     pub(crate) fn number(self) -> &'static str {
         match self {
             TerraformVersion::V1_15_5 => "1.15.5",
             TerraformVersion::V1_0_3 => "1.0.3",
+            TerraformVersion::Matrix(number) => number,
         }
     }
 
+    /// `(major, minor)` of the version, for feature checks (`>= (1, 5)`: import blocks).
+    pub(crate) fn minor(self) -> (u32, u32) {
+        let mut parts = self.number().split('.').map(|p| p.parse().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    }
+
     /// The file name of the executable in the tools directory.
-    fn file_name(self) -> &'static str {
+    fn file_name(self) -> String {
         match self {
-            TerraformVersion::V1_15_5 => "terraform",
-            TerraformVersion::V1_0_3 => "terraform-1.0.3",
+            TerraformVersion::V1_15_5 => "terraform".to_owned(),
+            other => format!("terraform-{}", other.number()),
         }
     }
 
     /// How the provider is installed when the test does not choose.
     pub(crate) fn default_installation(self) -> Installation {
         match self {
-            TerraformVersion::V1_15_5 => Installation::DevOverrides,
+            TerraformVersion::V1_15_5 | TerraformVersion::Matrix(_) => Installation::DevOverrides,
             TerraformVersion::V1_0_3 => Installation::FilesystemMirror,
         }
     }
@@ -101,7 +120,7 @@ impl TerraformVersion {
         assert!(
             path.is_file(),
             "Terraform {} is not installed: {} does not exist.\n\
-             Run `scripts/install-terraform` in {} (or set {BIN_DIR_ENV} to a directory holding {}).",
+             Run `scripts/install-terraform` (`--matrix` for the other versions) in {} (or set {BIN_DIR_ENV} to a directory holding {}).",
             self.number(),
             path.display(),
             env!("CARGO_MANIFEST_DIR"),

@@ -37,7 +37,7 @@ pub(crate) fn issue_end_cert(state: &EmuState, call: &Call) -> Result<Response, 
     let req: IssueEndCertRequest = call.json()?;
     let tag = call.ca_tag();
     let ca = state.store().read(|c| load_ca(c, tag))?;
-    let sans = validate_end_params(&req.x509_parameters)?;
+    let (sans, usages) = validate_end_params(&req.x509_parameters)?;
     let kt = match &req.key_type {
         None => KeyType::Rsa2048,
         Some(k) if k.is_missing() => KeyType::Rsa2048,
@@ -55,11 +55,12 @@ pub(crate) fn issue_end_cert(state: &EmuState, call: &Call) -> Result<Response, 
     let key = CaKey::generate(kt).map_err(pki_err)?;
     let serial = pki::new_serial().map_err(pki_err)?;
     let subject = Subject::from_end_cert_parameters(&req.x509_parameters);
-    let issued = pki::issue_end_cert(
+    let issued = pki::issue_end_cert_with(
         &signer.issuer(),
         &key,
         &subject,
         &sans,
+        &usages,
         days,
         &serial,
         &urls_of(state, &ca),

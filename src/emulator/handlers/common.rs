@@ -12,6 +12,7 @@ use crate::api::model::{
     CaCertInfo, CaInfo, CaRecord, CaStatus, CaTag, CaType, KeyType, Period, SerialNo, UrlInfo,
     X509CaParameters, X509EndCertParameters,
 };
+use crate::api::profile::{self, ExtendedKeyUsage, KeyUsage};
 use crate::emulator::error::EmuError;
 use crate::emulator::pki::{self, PkiError, Sans};
 use crate::emulator::state::{CachedIssuer, EmuState};
@@ -247,53 +248,60 @@ pub(crate) fn validate_ca_params(p: &X509CaParameters) -> Result<Sans, EmuError>
     sans_of(p.alt_name.as_deref(), p.ip.as_deref())
 }
 
-/// Normalises a key-usage name for comparison (`digitalSignature`, `DIGITAL_SIGNATURE`,
-/// `digital-signature` are one).
-fn usage_key(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+/// The usages of Issue End Cert's `keyUsage` / `extendedKeyUsage` (undocumented; value
+/// names UNCONFIRMED, any spelling of a known name is accepted, see
+/// [`crate::api::profile`]); extended key usages may also be dotted OIDs. Unknown names →
+/// `INVALID_X509_KEY_USAGE` / `INVALID_X509_EXTENDED_KEY_USAGE`.
+fn usages_of(p: &X509EndCertParameters) -> Result<pki::Usages, EmuError> {
+    let mut usages = pki::Usages::default();
+    if let Some(list) = &p.key_usage {
+        let mut out = Vec::new();
+        for ku in list {
+            let k = KeyUsage::from_wire(ku).ok_or_else(|| {
+                EmuError::detail(
+                    ErrorCode::InvalidX509KeyUsage,
+                    format!("unknown key usage {ku:?}"),
+                )
+            })?;
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+        usages.key_usages = Some(out);
+    }
+    if let Some(list) = &p.extended_key_usage {
+        let (mut named, mut oids) = (Vec::new(), Vec::new());
+        for eku in list {
+            if let Some(e) = ExtendedKeyUsage::from_wire(eku) {
+                if !named.contains(&e) {
+                    named.push(e);
+                }
+            } else if let Some(arcs) = profile::oid_arcs(eku.trim()) {
+                if !oids.contains(&arcs) {
+                    oids.push(arcs);
+                }
+            } else {
+                return Err(EmuError::detail(
+                    ErrorCode::InvalidX509ExtendedKeyUsage,
+                    format!("unknown extended key usage {eku:?}"),
+                ));
+            }
+        }
+        usages.extended_key_usages = Some((named, oids));
+    }
+    Ok(usages)
 }
 
-const KEY_USAGES: [&str; 10] = [
-    "digitalsignature",
-    "nonrepudiation",
-    "contentcommitment",
-    "keyencipherment",
-    "dataencipherment",
-    "keyagreement",
-    "keycertsign",
-    "crlsign",
-    "encipheronly",
-    "decipheronly",
-];
-
-const EXTENDED_KEY_USAGES: [&str; 8] = [
-    "serverauth",
-    "clientauth",
-    "codesigning",
-    "emailprotection",
-    "timestamping",
-    "ocspsigning",
-    "any",
-    "anyextendedkeyusage",
-];
-
-fn is_dotted_oid(s: &str) -> bool {
-    s.split('.').count() >= 2
-        && s.split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Checks Issue End Cert's `x509Parameters` (§2.11); returns the SANs to write.
+/// Checks Issue End Cert's `x509Parameters` (§2.11); returns the SANs and usages to write.
 ///
-/// `keyUsage` / `extendedKeyUsage` (undocumented) must name known usages (else
-/// `INVALID_X509_KEY_USAGE` / `INVALID_X509_EXTENDED_KEY_USAGE`); the certificate profile
-/// itself is fixed (digitalSignature[, keyEncipherment]; serverAuth, clientAuth). `other`
-/// SANs cannot be written (`INVALID_X509_OTHER` when non-empty); `useCnAsSan` adds the
-/// common name as a DNS name when it looks like one.
-pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, EmuError> {
+/// `uri` items must be absolute URIs, and SPIFFE IDs when their scheme is `spiffe`
+/// ([`profile::uri_problem`]; else row 45, `Invalid uir.`); `other` items must be
+/// `{OID};UTF8:{value}` ([`profile::parse_other_names`]; else row 46, `Invalid other.`);
+/// usages: see [`usages_of`]. `postalCode` is checked like the other 128-character fields.
+/// `useCnAsSan` adds the common name as a DNS name when it looks like one.
+pub(crate) fn validate_end_params(
+    p: &X509EndCertParameters,
+) -> Result<(Sans, pki::Usages), EmuError> {
     if p.is_empty() {
         return Err(EmuError::api(ErrorCode::EmptyX509Parameters));
     }
@@ -308,50 +316,22 @@ pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, Emu
         ("locality", &p.locality),
         ("stateProvince", &p.state_province),
         ("streetAddress", &p.street_address),
+        ("postalCode", &p.postal_code),
     ] {
         check_len(name, value.as_ref(), LONG_FIELD_MAX_LEN)?;
     }
     check_country(p.country.as_ref())?;
-    for ku in p.key_usage.iter().flatten() {
-        if !KEY_USAGES.contains(&usage_key(ku).as_str()) {
-            return Err(EmuError::detail(
-                ErrorCode::InvalidX509KeyUsage,
-                format!("unknown key usage {ku:?}"),
-            ));
-        }
-    }
-    for eku in p.extended_key_usage.iter().flatten() {
-        if !EXTENDED_KEY_USAGES.contains(&usage_key(eku).as_str()) && !is_dotted_oid(eku) {
-            return Err(EmuError::detail(
-                ErrorCode::InvalidX509ExtendedKeyUsage,
-                format!("unknown extended key usage {eku:?}"),
-            ));
-        }
-    }
-    if p.other.as_deref().is_some_and(|o| !o.trim().is_empty()) {
-        return Err(EmuError::detail(
-            ErrorCode::InvalidX509Other,
-            "other-name SANs are not supported",
-        ));
-    }
+    let usages = usages_of(p)?;
+    let other = profile::parse_other_names(p.other.as_deref().unwrap_or(""))
+        .map_err(|why| EmuError::detail(ErrorCode::InvalidX509Other, why))?;
     let mut sans = sans_of(p.alt_name.as_deref(), p.ip.as_deref())?;
     for item in limits::split_san_list(p.uri.as_deref().unwrap_or("")) {
-        let ok = item.bytes().all(|b| b.is_ascii_graphic())
-            && item.split_once(':').is_some_and(|(scheme, rest)| {
-                !scheme.is_empty()
-                    && scheme
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-                    && !rest.is_empty()
-            });
-        if !ok {
-            return Err(EmuError::detail(
-                ErrorCode::InvalidX509Uri,
-                format!("URI SAN {item:?} is not an absolute URI"),
-            ));
+        if let Some(why) = profile::uri_problem(item) {
+            return Err(EmuError::detail(ErrorCode::InvalidX509Uri, why));
         }
         sans.uris.push(item.to_owned());
     }
+    sans.other_names = other;
     let cn = p.common_name.trim();
     if p.use_cn_as_san == Some(true)
         && !cn.is_empty()
@@ -366,7 +346,7 @@ pub(crate) fn validate_end_params(p: &X509EndCertParameters) -> Result<Sans, Emu
             sans.dns.push(cn.to_owned());
         }
     }
-    Ok(sans)
+    Ok((sans, usages))
 }
 
 /// Validates a `keyType` (`INVALID_X509_KEY_TYPE` for an unknown one).
@@ -488,9 +468,27 @@ mod tests {
             uri: Some("spiffe://x/y".into()),
             ..Default::default()
         };
-        let s = validate_end_params(&p).unwrap();
+        let (s, u) = validate_end_params(&p).unwrap();
         assert_eq!(s.dns, ["svc.example.com"]);
         assert_eq!(s.uris, ["spiffe://x/y"]);
+        assert_eq!(
+            u.key_usages,
+            Some(vec![KeyUsage::DigitalSignature, KeyUsage::KeyEncipherment])
+        );
+        assert_eq!(
+            u.extended_key_usages,
+            Some((vec![ExtendedKeyUsage::ServerAuth], vec![vec![1, 2, 3, 4]]))
+        );
+        p.other = Some("1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.example".into());
+        let (s, _) = validate_end_params(&p).unwrap();
+        assert_eq!(s.other_names[0].value, "alice@corp.example");
+        p.other = None;
+        p.uri = Some("spiffe://x:1/y".into());
+        assert_eq!(
+            validate_end_params(&p).unwrap_err().code(),
+            Some(ErrorCode::InvalidX509Uri)
+        );
+        p.uri = Some("spiffe://x/y".into());
         p.key_usage = Some(vec!["flying".into()]);
         assert_eq!(
             validate_end_params(&p).unwrap_err().code(),

@@ -29,6 +29,7 @@ use super::pem::{self, LABEL_CERTIFICATE};
 use super::serial::{format_serial, parse_serial};
 use super::time::{DAY_MS, floor_to_second, to_datetime};
 use super::verify::{basic_constraints, key_matches, parse_cert};
+use crate::api::profile::{ExtendedKeyUsage, KeyUsage};
 
 /// A CA able to sign: its certificate (one PEM block) and its key.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +65,44 @@ pub struct Issued {
     pub not_before_ms: i64,
     /// `notAfter`, epoch ms (whole seconds).
     pub not_after_ms: i64,
+}
+
+/// The usages Issue End Cert asked for (`keyUsage`, `extendedKeyUsage`, §2.11); `None`
+/// keeps the end-entity profile's defaults (digitalSignature[, keyEncipherment];
+/// serverAuth, clientAuth).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usages {
+    /// Key usage bits; `Some(empty)` leaves the extension out.
+    pub key_usages: Option<Vec<KeyUsage>>,
+    /// Extended key usages: named purposes, then other OIDs (arcs); `Some` of two empty
+    /// lists leaves the extension out.
+    pub extended_key_usages: Option<(Vec<ExtendedKeyUsage>, Vec<Vec<u64>>)>,
+}
+
+fn rcgen_key_usage(k: KeyUsage) -> KeyUsagePurpose {
+    match k {
+        KeyUsage::DigitalSignature => KeyUsagePurpose::DigitalSignature,
+        KeyUsage::ContentCommitment => KeyUsagePurpose::ContentCommitment,
+        KeyUsage::KeyEncipherment => KeyUsagePurpose::KeyEncipherment,
+        KeyUsage::DataEncipherment => KeyUsagePurpose::DataEncipherment,
+        KeyUsage::KeyAgreement => KeyUsagePurpose::KeyAgreement,
+        KeyUsage::KeyCertSign => KeyUsagePurpose::KeyCertSign,
+        KeyUsage::CrlSign => KeyUsagePurpose::CrlSign,
+        KeyUsage::EncipherOnly => KeyUsagePurpose::EncipherOnly,
+        KeyUsage::DecipherOnly => KeyUsagePurpose::DecipherOnly,
+    }
+}
+
+fn rcgen_eku(e: ExtendedKeyUsage) -> ExtendedKeyUsagePurpose {
+    match e {
+        ExtendedKeyUsage::ServerAuth => ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsage::ClientAuth => ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsage::CodeSigning => ExtendedKeyUsagePurpose::CodeSigning,
+        ExtendedKeyUsage::EmailProtection => ExtendedKeyUsagePurpose::EmailProtection,
+        ExtendedKeyUsage::TimeStamping => ExtendedKeyUsagePurpose::TimeStamping,
+        ExtendedKeyUsage::OcspSigning => ExtendedKeyUsagePurpose::OcspSigning,
+        ExtendedKeyUsage::Any => ExtendedKeyUsagePurpose::Any,
+    }
 }
 
 /// What kind of certificate a profile builds.
@@ -229,6 +268,7 @@ struct Request<'u> {
     not_before_ms: i64,
     not_after_ms: i64,
     urls: Option<&'u Urls>,
+    usages: Option<&'u Usages>,
 }
 
 /// The certificate parameters of the profile (see the module table).
@@ -270,6 +310,16 @@ fn params(req: Request<'_>) -> Result<CertificateParams, PkiError> {
                 ExtendedKeyUsagePurpose::ServerAuth,
                 ExtendedKeyUsagePurpose::ClientAuth,
             ];
+            if let Some(asked) = req.usages {
+                if let Some(ku) = &asked.key_usages {
+                    p.key_usages = ku.iter().copied().map(rcgen_key_usage).collect();
+                }
+                if let Some((named, oids)) = &asked.extended_key_usages {
+                    p.extended_key_usages = named.iter().copied().map(rcgen_eku).collect();
+                    p.extended_key_usages
+                        .extend(oids.iter().cloned().map(ExtendedKeyUsagePurpose::Other));
+                }
+            }
         }
     }
     if let Some(urls) = req.urls {
@@ -330,6 +380,7 @@ pub fn self_signed_root(
         not_before_ms,
         not_after_ms,
         urls: None,
+        usages: None,
     })?;
     let cert = p
         .self_signed(&key.pair)
@@ -451,6 +502,7 @@ fn sign_csr(
         not_before_ms,
         not_after_ms,
         urls: Some(urls),
+        usages: None,
     })?;
     let cert = p
         .signed_by(&spki, &loaded.rc)
@@ -458,14 +510,42 @@ fn sign_csr(
     finish(cert.der().to_vec(), Some(&loaded.subject_raw))
 }
 
-/// Issues an end-entity certificate for a key the CA generated (Issue End Cert, §2.11).
-/// `key` is the fresh end-entity key (return its [`CaKey::to_pem`] as `privateKey`).
+/// Issues an end-entity certificate for a key the CA generated (Issue End Cert, §2.11) with
+/// the profile's default usages. `key` is the fresh end-entity key (return its
+/// [`CaKey::to_pem`] as `privateKey`).
 #[allow(clippy::too_many_arguments)]
 pub fn issue_end_cert(
     issuer: &Issuer<'_>,
     key: &CaKey,
     subject: &Subject,
     sans: &Sans,
+    days: u32,
+    serial: &str,
+    urls: &Urls,
+    now_ms: i64,
+) -> Result<Issued, PkiError> {
+    issue_end_cert_with(
+        issuer,
+        key,
+        subject,
+        sans,
+        &Usages::default(),
+        days,
+        serial,
+        urls,
+        now_ms,
+    )
+}
+
+/// [`issue_end_cert`] with the usages the request asked for (`keyUsage`,
+/// `extendedKeyUsage`); [`Usages::default`] keeps the profile's.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_end_cert_with(
+    issuer: &Issuer<'_>,
+    key: &CaKey,
+    subject: &Subject,
+    sans: &Sans,
+    usages: &Usages,
     days: u32,
     serial: &str,
     urls: &Urls,
@@ -486,6 +566,7 @@ pub fn issue_end_cert(
         not_before_ms,
         not_after_ms,
         urls: Some(urls),
+        usages: Some(usages),
     })?;
     let cert = p
         .signed_by(&key.pair, &loaded.rc)

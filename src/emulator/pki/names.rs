@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use rcgen::string::{BmpString, Ia5String, PrintableString, TeletexString, UniversalString};
-use rcgen::{DistinguishedName, DnType, DnValue, SanType};
+use rcgen::{DistinguishedName, DnType, DnValue, OtherNameValue, SanType};
 use x509_parser::der_parser::asn1_rs::Tag;
 use x509_parser::extensions::GeneralName;
 use x509_parser::x509::X509Name;
@@ -12,6 +12,7 @@ use x509_parser::x509::X509Name;
 use super::PkiError;
 use crate::api::limits::split_san_list;
 use crate::api::model::{X509CaParameters, X509EndCertParameters};
+use crate::api::profile::{OtherName, oid_arcs, parse_other_names};
 
 /// OID (dotted) of `commonName`.
 const OID_CN: &str = "2.5.4.3";
@@ -23,17 +24,21 @@ const OID_L: &str = "2.5.4.7";
 const OID_ST: &str = "2.5.4.8";
 /// OID (dotted) of `streetAddress`.
 const OID_STREET: &str = "2.5.4.9";
+/// OID (dotted) of `postalCode`.
+const OID_POSTAL: &str = "2.5.4.17";
 /// OID (dotted) of `organizationName`.
 const OID_O: &str = "2.5.4.10";
 /// OID (dotted) of `organizationalUnitName`.
 const OID_OU: &str = "2.5.4.11";
 /// OID arcs of `streetAddress`.
 const ARCS_STREET: [u64; 4] = [2, 5, 4, 9];
+/// OID arcs of `postalCode`.
+const ARCS_POSTAL: [u64; 4] = [2, 5, 4, 17];
 
 /// A certificate subject as the API describes it (`x509Parameters`, §2.1, §2.11).
 ///
 /// Absent and empty (`Some("")`) fields are left out of the DN. Built DNs use this order:
-/// `C, ST, L, street, O, OU, CN`; `C` is a PrintableString when it can be, every other
+/// `C, ST, L, street, postalCode, O, OU, CN`; `C` is a PrintableString when it can be, every other
 /// attribute a UTF8String.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subject {
@@ -47,6 +52,8 @@ pub struct Subject {
     pub locality: Option<String>,
     /// `street` (`streetAddress`, end certificates only in the API).
     pub street_address: Option<String>,
+    /// `postalCode` (`postalCode`, end certificates only, generated client only).
+    pub postal_code: Option<String>,
     /// `O` (`organization`).
     pub organization: Option<String>,
     /// `OU` (`organizationUnit`).
@@ -70,6 +77,7 @@ impl Subject {
             state_province: p.state_province.clone(),
             locality: p.locality.clone(),
             street_address: None,
+            postal_code: None,
             organization: p.organization.clone(),
             organizational_unit: p.organization_unit.clone(),
         }
@@ -83,6 +91,7 @@ impl Subject {
             state_province: p.state_province.clone(),
             locality: p.locality.clone(),
             street_address: p.street_address.clone(),
+            postal_code: p.postal_code.clone(),
             organization: p.organization.clone(),
             organizational_unit: p.organization_unit.clone(),
         }
@@ -107,6 +116,9 @@ impl Subject {
         }
         if let Some(v) = present(&self.street_address) {
             dn.push(DnType::CustomDnType(ARCS_STREET.to_vec()), v);
+        }
+        if let Some(v) = present(&self.postal_code) {
+            dn.push(DnType::CustomDnType(ARCS_POSTAL.to_vec()), v);
         }
         if let Some(v) = present(&self.organization) {
             dn.push(DnType::OrganizationName, v);
@@ -134,6 +146,7 @@ impl Subject {
                 OID_ST => &mut s.state_province,
                 OID_L => &mut s.locality,
                 OID_STREET => &mut s.street_address,
+                OID_POSTAL => &mut s.postal_code,
                 OID_O => &mut s.organization,
                 OID_OU => &mut s.organizational_unit,
                 _ => continue,
@@ -237,7 +250,7 @@ pub(crate) fn dn_string(name: &X509Name<'_>) -> String {
 /// The API carries them as two comma-separated strings (§1.8, recommendation: split on `,`
 /// and trim): `altName` holds DNS names and e-mail addresses (an item with `@` is an e-mail;
 /// an item that parses as an IP address is treated as an IP SAN), `ip` holds IP addresses.
-/// URIs come only from CSRs or the undocumented `uri` field.
+/// URIs and other names come only from CSRs or the `uri` / `other` fields of Issue End Cert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sans {
     /// `dNSName` entries (wildcards such as `*.example.com` allowed).
@@ -248,6 +261,8 @@ pub struct Sans {
     pub ips: Vec<IpAddr>,
     /// `uniformResourceIdentifier` entries.
     pub uris: Vec<String>,
+    /// `otherName` entries with a UTF8String value.
+    pub other_names: Vec<OtherName>,
 }
 
 impl Sans {
@@ -283,23 +298,29 @@ impl Sans {
         Sans::parse(p.alt_name.as_deref(), p.ip.as_deref())
     }
 
-    /// The SANs of Issue End Cert's `x509Parameters` (`altName`, `ip`, and the undocumented
-    /// comma-separated `uri`).
+    /// The SANs of Issue End Cert's `x509Parameters` (`altName`, `ip`, and the
+    /// comma-separated `uri` and `other`).
     pub fn from_end_cert_parameters(p: &X509EndCertParameters) -> Result<Sans, PkiError> {
         let mut sans = Sans::parse(p.alt_name.as_deref(), p.ip.as_deref())?;
         for item in split_san_list(p.uri.as_deref().unwrap_or("")) {
             check_ia5_name(item)?;
             sans.uris.push(item.to_owned());
         }
+        sans.other_names =
+            parse_other_names(p.other.as_deref().unwrap_or("")).map_err(PkiError::BadInput)?;
         Ok(sans)
     }
 
     /// Whether there is no SAN at all.
     pub fn is_empty(&self) -> bool {
-        self.dns.is_empty() && self.emails.is_empty() && self.ips.is_empty() && self.uris.is_empty()
+        self.dns.is_empty()
+            && self.emails.is_empty()
+            && self.ips.is_empty()
+            && self.uris.is_empty()
+            && self.other_names.is_empty()
     }
 
-    /// rcgen's SAN list, in the order DNS, e-mail, IP, URI.
+    /// rcgen's SAN list, in the order DNS, e-mail, IP, URI, other name.
     pub(crate) fn to_rcgen(&self) -> Result<Vec<SanType>, PkiError> {
         let ia5 = |s: &String| {
             check_ia5_name(s)?;
@@ -318,11 +339,19 @@ impl Sans {
         for u in &self.uris {
             out.push(SanType::URI(ia5(u)?));
         }
+        for o in &self.other_names {
+            let arcs = oid_arcs(&o.oid)
+                .ok_or_else(|| PkiError::BadInput(format!("other-name OID {:?}", o.oid)))?;
+            out.push(SanType::OtherName((
+                arcs,
+                OtherNameValue::Utf8String(o.value.clone()),
+            )));
+        }
         Ok(out)
     }
 
-    /// Collects parsed general names; types other than DNS, e-mail, IP and URI →
-    /// [`PkiError::Unsupported`].
+    /// Collects parsed general names; types other than DNS, e-mail, IP, URI and other
+    /// names with a UTF8String value → [`PkiError::Unsupported`].
     pub(crate) fn from_general_names(names: &[GeneralName<'_>]) -> Result<Sans, PkiError> {
         let mut sans = Sans::default();
         for n in names {
@@ -330,6 +359,17 @@ impl Sans {
                 GeneralName::DNSName(s) => sans.dns.push((*s).to_owned()),
                 GeneralName::RFC822Name(s) => sans.emails.push((*s).to_owned()),
                 GeneralName::URI(s) => sans.uris.push((*s).to_owned()),
+                GeneralName::OtherName(oid, value) => {
+                    let Some(text) = other_name_utf8(value) else {
+                        return Err(PkiError::Unsupported(
+                            "otherName whose value is not a UTF8String".into(),
+                        ));
+                    };
+                    sans.other_names.push(OtherName {
+                        oid: oid.to_id_string(),
+                        value: text,
+                    });
+                }
                 GeneralName::IPAddress(b) => match b.len() {
                     4 => sans.ips.push(IpAddr::from([b[0], b[1], b[2], b[3]])),
                     16 => {
@@ -353,6 +393,20 @@ impl Sans {
         }
         Ok(sans)
     }
+}
+
+/// The text of an otherName value (`[0] EXPLICIT UTF8String`), `None` for other types.
+pub(crate) fn other_name_utf8(explicit: &[u8]) -> Option<String> {
+    use x509_parser::der_parser::asn1_rs::{Any, FromDer};
+    let (_, outer) = Any::from_der(explicit).ok()?;
+    if outer.tag() != Tag(0) {
+        return None;
+    }
+    let (_, inner) = Any::from_der(outer.data).ok()?;
+    if inner.tag() != Tag::Utf8String {
+        return None;
+    }
+    std::str::from_utf8(inner.data).ok().map(str::to_owned)
 }
 
 /// A SAN that must be a non-empty printable-ASCII token without spaces.

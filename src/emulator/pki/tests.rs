@@ -201,6 +201,7 @@ fn root_is_a_self_signed_ca_with_the_requested_subject() {
         organization: Some("Corp".into()),
         organizational_unit: Some("Security".into()),
         street_address: None,
+        postal_code: None,
     };
     let cert = self_signed_root(
         &key,

@@ -16,7 +16,7 @@ pub enum PathStep {
     Key(String),
 }
 
-/// A conversion between a typed model and a [`Value`] failed.
+/// A conversion between a typed model and a [`Value`](crate::protocol::value::Value) failed.
 ///
 /// Its `Display` is `path: message` (or just the message at the root), for example
 /// `subject.common_name: value is unknown`.
