@@ -478,10 +478,10 @@ mod tests {
         }
 
         async fn close(&self, ctx: &Ctx<Log>, p: Option<LeaseId>, diags: &mut Diagnostics) {
-            if let (Some(p), Some(log)) = (p, ctx.data(diags)) {
-                if let Ok(mut l) = log.0.lock() {
-                    l.push(format!("close {} {}", p.id, p.renewals));
-                }
+            if let (Some(p), Some(log)) = (p, ctx.data(diags))
+                && let Ok(mut l) = log.0.lock()
+            {
+                l.push(format!("close {} {}", p.id, p.renewals));
             }
         }
     }
