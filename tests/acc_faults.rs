@@ -450,12 +450,17 @@ fn batch_interrupted(victim: Victim) {
     write_main(&ws, &emu, &config);
     let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
     apply.wait_for("pca_end_cert.batch[", Duration::from_secs(60));
-    let root = block_on(emu.client().find_ca_by_alias("kill-root"))
-        .ok()
-        .flatten()
-        .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
-        .expect("root tag")
-        .to_string();
+    // The plan already names the batch: wait for the root CA itself.
+    let find_root = || {
+        block_on(emu.client().find_ca_by_alias("kill-root"))
+            .ok()
+            .flatten()
+            .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
+    };
+    wait_until(Duration::from_secs(30), "the root CA to exist", || {
+        find_root().is_some()
+    });
+    let root = find_root().expect("root tag").to_string();
     wait_until(Duration::from_secs(30), "the batch to be issued", || {
         serials(&emu, &root).len() >= 6
     });

@@ -11,6 +11,7 @@ use super::common::{
     Subject, alt_name_validator, api_error, cert_summary, client, days_between, ip_validator,
     join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
 };
+use super::snapshot;
 use crate::api::error::ErrorCode;
 use crate::api::model::{
     CaRecord, CaStatus, CaTag, CaType, CreateCaQuery, CreateCaRequest, KeyType, Period,
@@ -262,6 +263,9 @@ impl Resource for CaResource {
         diags: &mut Diagnostics,
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let (query, req) = to_request(&plan);
         let record = match client.create_ca(&query, &req).await {
             Ok(r) => r,
@@ -294,7 +298,7 @@ impl Resource for CaResource {
                 api_error(diags, "CA Created, but Could Not Be Deactivated", &e);
             }
         }
-        match refresh(client, &tag, state.clone(), diags).await {
+        match refresh(client, &tag, state.clone(), None, diags).await {
             Some(s) => Some(s),
             None => {
                 if !diags.has_errors() {
@@ -319,7 +323,9 @@ impl Resource for CaResource {
             diags.bug("The state of this pca_ca has no ca_tag.");
             return None;
         };
-        refresh(client, &CaTag::from(tag), state, diags).await
+        let data = ctx.data(diags)?;
+        let listed = snapshot::listed_ca(data, client, &tag).await;
+        refresh(client, &CaTag::from(tag), state, listed, diags).await
     }
 
     async fn update(
@@ -331,6 +337,9 @@ impl Resource for CaResource {
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
         let tag = CaTag::from(prior.ca_tag.known().cloned().unwrap_or_default());
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let wants_status = plan
             .status
             .known()
@@ -354,7 +363,7 @@ impl Resource for CaResource {
         // Inputs that never reach the API keep their planned values.
         state.id = prior.id.clone();
         state.ca_tag = prior.ca_tag.clone();
-        refresh(client, &tag, state, diags).await
+        refresh(client, &tag, state, None, diags).await
     }
 
     async fn delete(&self, ctx: &Ctx<PcaData>, state: CaModel, diags: &mut Diagnostics) {
@@ -372,6 +381,9 @@ impl Resource for CaResource {
             return;
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let upd = UpdateCaRequest {
             status: CaStatus::Destroying,
             memo: None,
@@ -447,32 +459,49 @@ fn to_request(plan: &CaModel) -> (CreateCaQuery, CreateCaRequest) {
     (query, req)
 }
 
-/// Reads the CA and merges it into `state`; `None` (without errors) when it is gone.
+/// Reads the CA (unless `listed` already holds its record, from the account's CA list) and
+/// merges it into `state`; `None` (without errors) when it is gone. The chain is read only
+/// when the state lacks it or the CA's certificate changed (it cannot change otherwise).
 async fn refresh(
     client: &Client,
     tag: &CaTag,
     state: CaModel,
+    listed: Option<CaRecord>,
     diags: &mut Diagnostics,
 ) -> Option<CaModel> {
-    let record = match client.get_ca(tag).await {
-        Ok(r) => r,
-        Err(e) if e.is_not_found() => return None,
-        Err(e) => {
-            api_error(diags, "Unable to Read CA", &e);
-            return Some(fill_unknown(state));
-        }
+    let record = match listed {
+        Some(r) => r,
+        None => match client.get_ca(tag).await {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read CA", &e);
+                return Some(fill_unknown(state));
+            }
+        },
     };
     let info = record.ca_info.clone().unwrap_or_default();
     let status = info.status.clone().unwrap_or_default();
     if status == CaStatus::Destroying {
         return None;
     }
-    let chain = if record
+    let listed_cert = record
         .ca_cert_info
         .as_ref()
-        .and_then(|c| c.cert_pem.as_ref())
-        .is_some()
-    {
+        .and_then(|c| c.cert_pem.as_ref());
+    let chain_known = match (
+        listed_cert,
+        state.certificate_pem.known(),
+        state.chain_pem.known(),
+    ) {
+        (Some(now), Some(before), Some(chain)) if super::common::pem_eq(now, before) => {
+            Some(chain.clone())
+        }
+        _ => None,
+    };
+    let chain = if chain_known.is_some() {
+        chain_known
+    } else if listed_cert.is_some() {
         match client.get_ca_chain(tag).await {
             Ok(c) => Some(c),
             Err(e) => {

@@ -298,6 +298,55 @@ pub fn subject_attributes() -> Vec<Attribute> {
     ]
 }
 
+/// Checks a `subject` map (of an end certificate): known keys only, each value valid as the
+/// matching attribute of [`subject_attributes`] (plus `street_address`), no null values,
+/// and a `common_name`. Errors name the key (`subject["country"]`).
+pub fn subject_map_validator() -> Validator {
+    Validator::new(
+        "keys common_name (required), country, state_province, locality, organization, organizational_unit, street_address",
+        |v, path, diags| {
+            let Value::Map(map) = v else {
+                return;
+            };
+            let rules: [(&str, Validator); 7] = [
+                ("common_name", validate::length_between(1, 64)),
+                ("country", country()),
+                ("state_province", validate::length_between(0, 128)),
+                ("locality", validate::length_between(0, 128)),
+                ("organization", validate::length_between(0, 64)),
+                ("organizational_unit", validate::length_between(0, 128)),
+                ("street_address", validate::length_between(0, 128)),
+            ];
+            for (key, value) in map {
+                let at = path.key(key.clone());
+                match rules.iter().find(|(name, _)| name == key) {
+                    Some(_) if value.is_null() => diags.error_at(
+                        at,
+                        "Invalid Attribute Value",
+                        format!("Attribute {path} key {key:?} is null: leave the key out instead."),
+                    ),
+                    Some((_, rule)) => rule.run(value, &at, diags),
+                    None => diags.error_at(
+                        at,
+                        "Invalid Attribute Value",
+                        format!(
+                            "Attribute {path} has no key {key:?}: the keys are {}.",
+                            rules.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                }
+            }
+            if !map.contains_key("common_name") {
+                diags.error_at(
+                    path.clone(),
+                    "Missing Attribute Value",
+                    format!("Attribute {path} needs a common_name."),
+                );
+            }
+        },
+    )
+}
+
 /// A required, replace-forcing `subject` nested attribute.
 pub fn subject_attribute(extra: Vec<Attribute>, what: &str) -> Attribute {
     let mut attrs = subject_attributes();

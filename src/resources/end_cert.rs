@@ -20,7 +20,7 @@
 use super::ca::KEY_TYPES;
 use super::common::{
     Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, days_between,
-    ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
+    ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_map_validator,
     validity_days_attribute,
 };
 use super::snapshot;
@@ -34,7 +34,7 @@ use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
-use crate::framework::schema::{Attribute, Nesting, Schema};
+use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
 use crate::framework::validate;
 use crate::provider::PcaData;
@@ -90,23 +90,31 @@ pub struct EndCertModel {
     pub revoked: Val<bool>,
 }
 
-/// The `subject` object of an end certificate, attribute by attribute (flattening does not
-/// mix with unknown values, so the fields are spelled out).
+/// The `subject` of an end certificate, key by key (flattening does not mix with unknown
+/// values, so the fields are spelled out). In state it is a map holding only the keys that
+/// are set: an object type would store every absent key as `null` in every certificate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndSubjectFlat {
     /// `common_name`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub common_name: Val<String>,
     /// `country`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub country: Val<String>,
     /// `state_province`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub state_province: Val<String>,
     /// `locality`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub locality: Val<String>,
     /// `organization`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub organization: Val<String>,
     /// `organizational_unit`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub organizational_unit: Val<String>,
     /// `street_address`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub street_address: Val<String>,
 }
 
@@ -134,8 +142,18 @@ fn computed(name: &str, description: &str) -> Attribute {
 /// The default key type when the CA generates the key.
 pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
 
-/// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with `include_chain`.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with
+/// `include_chain`, 2 since `subject` is a map of the keys that are set.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Version 1 → 2: `subject` was an object with every key; it is now a map without the
+/// keys that were null.
+pub fn upgrade_v1(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(serde_json::Value::Object(subject)) = state.get_mut("subject") {
+        subject.retain(|_, v| !v.is_null());
+    }
+    state
+}
 
 /// Version 0 → 1: version 0 kept the issuer and the chain in every certificate, and an
 /// `id` repeating `<ca_tag>/<serial_number>`. They are dropped (`include_chain = false`, the
@@ -166,13 +184,6 @@ impl Resource for EndCertResource {
     }
 
     fn schema(&self) -> Schema {
-        let mut subject = subject_attributes();
-        subject.push(
-            Attribute::string("street_address")
-                .optional()
-                .validate(validate::length_between(0, 128))
-                .description("Street address, up to 128 characters."),
-        );
         Schema::new(
             "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
         )
@@ -200,10 +211,11 @@ impl Resource for EndCertResource {
                 .description("When the CA generates the key: `RSA2048` (default), `RSA4096`, `EC256` or `EC521`. With `csr_pem`, the CSR's key type (computed)."),
         )
         .attr(
-            Attribute::nested("subject", Nesting::Single, subject)
+            Attribute::map("subject", Type::String)
                 .optional()
                 .requires_replace()
-                .description("The certificate's subject; required unless `csr_pem` is set. Changing it forces a new certificate."),
+                .validate(subject_map_validator())
+                .description("The certificate's subject, a map with the keys `common_name` (CN, required, 1 to 64 characters), `country` (C, a two-letter ISO 3166-1 code such as `KR`), `state_province` (ST), `locality` (L), `organizational_unit` (OU), `street_address` (up to 128 characters each) and `organization` (O, up to 64); required unless `csr_pem` is set. Only the keys you set are stored. Changing it forces a new certificate."),
         )
         .attr(
             Attribute::list("alt_names", Type::String)
@@ -567,7 +579,8 @@ impl Resource for EndCertResource {
         diags: &mut Diagnostics,
     ) -> Option<serde_json::Value> {
         match version {
-            0 => Some(upgrade_v0(state)),
+            0 => Some(upgrade_v1(upgrade_v0(state))),
+            1 => Some(upgrade_v1(state)),
             SCHEMA_VERSION => Some(state),
             _ => {
                 diags.error(
@@ -781,6 +794,67 @@ mod tests {
         );
         assert!(EndCertResource.upgrade(7, up, &mut d).is_none());
         assert!(d.has_errors());
+    }
+
+    #[test]
+    fn upgrade_from_version_1_keeps_only_the_subject_keys_set() {
+        let v1 = serde_json::json!({
+            "ca_tag": "t",
+            "subject": {"common_name": "a", "country": null, "organization": "O"},
+        });
+        let mut d = Diagnostics::new();
+        let up = EndCertResource.upgrade(1, v1, &mut d).expect("upgraded");
+        assert_eq!(
+            up["subject"],
+            serde_json::json!({"common_name": "a", "organization": "O"})
+        );
+        let v0 =
+            serde_json::json!({"id": "t/01", "subject": {"common_name": "a", "locality": null}});
+        let up = EndCertResource.upgrade(0, v0, &mut d).expect("upgraded");
+        assert_eq!(up["subject"], serde_json::json!({"common_name": "a"}));
+        assert!(!d.has_errors());
+    }
+
+    #[test]
+    fn subject_map_names_the_bad_key() {
+        use crate::framework::Value;
+        let v = Value::Map(
+            [
+                ("common_name".to_owned(), Value::String(String::new())),
+                ("country".to_owned(), Value::String("Korea".into())),
+                ("colour".to_owned(), Value::String("x".into())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let mut d = Diagnostics::new();
+        subject_map_validator().run(&v, &AttrPath::root("subject"), &mut d);
+        let paths: Vec<_> = d.iter().filter_map(|x| x.path.clone()).collect();
+        assert_eq!(paths.len(), 3, "{paths:?}");
+        for key in ["common_name", "country", "colour"] {
+            assert!(
+                paths.contains(&AttrPath::root("subject").key(key)),
+                "{key}: {paths:?}"
+            );
+        }
+        let missing = Value::Map(
+            [("country".to_owned(), Value::String("KR".into()))]
+                .into_iter()
+                .collect(),
+        );
+        let mut d = Diagnostics::new();
+        subject_map_validator().run(&missing, &AttrPath::root("subject"), &mut d);
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn subject_stores_only_the_keys_set() {
+        let m = EndSubjectFlat {
+            common_name: Val::Known("a".into()),
+            ..EndSubjectFlat::default()
+        };
+        let json = serde_json::to_value(&m).expect("json");
+        assert_eq!(json, serde_json::json!({"common_name": "a"}));
     }
 
     #[test]

@@ -142,6 +142,9 @@ impl Resource for SubCaActivationResource {
             cert_pem: cert.clone(),
             ca_chain_pem: plan.chain_pem.known().cloned().unwrap_or_default(),
         };
+        if let Some(data) = ctx.data(diags) {
+            super::snapshot::note_ca_changed(data).await;
+        }
         let record = match client.activate_sub_ca(&tag, &req).await {
             Ok(r) => r,
             Err(e) => {

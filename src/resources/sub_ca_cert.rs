@@ -168,6 +168,9 @@ impl Resource for SubCaCertResource {
             ),
             csr_pem: plan.csr_pem.known().cloned().unwrap_or_default(),
         };
+        if let Some(data) = ctx.data(diags) {
+            super::snapshot::note_ca_changed(data).await;
+        }
         let out = match client.sign_sub_csr(&tag, &req).await {
             Ok(o) => o,
             Err(e) => {
