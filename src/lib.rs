@@ -8,6 +8,7 @@ pub mod api;
 pub mod client;
 pub mod data_sources;
 pub mod emulator;
+pub mod ephemeral;
 pub mod framework;
 pub mod functions;
 pub mod protocol;

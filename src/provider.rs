@@ -236,6 +236,12 @@ impl Provider for PcaProvider {
         crate::resources::all()
     }
 
+    fn ephemeral_resources(
+        &self,
+    ) -> Vec<Arc<dyn crate::framework::ephemeral::DynEphemeralResource<PcaData>>> {
+        crate::ephemeral::all()
+    }
+
     fn functions(&self) -> Vec<Arc<dyn crate::framework::function::Function>> {
         crate::functions::all()
     }

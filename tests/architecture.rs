@@ -86,6 +86,18 @@ fn layers_import_only_what_they_may() {
         ],
     );
     check_imports("functions", &["functions", "framework", "resources"]);
+    check_imports(
+        "ephemeral",
+        &[
+            "ephemeral",
+            "resources",
+            "functions",
+            "framework",
+            "client",
+            "api",
+            "provider",
+        ],
+    );
     check_imports("emulator", &["emulator", "api"]);
 }
 

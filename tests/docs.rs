@@ -40,7 +40,11 @@ fn docs_are_current() {
             .iter()
             .map(|d| (d.type_name(), d.schema()))
             .collect(),
-        ephemeral_resources: Vec::new(),
+        ephemeral_resources: p
+            .ephemeral_resources()
+            .iter()
+            .map(|e| (e.type_name(), e.schema()))
+            .collect(),
         functions: p
             .functions()
             .iter()

@@ -6,6 +6,7 @@ pub use crate::protocol::value::{Number, Type, Value, msgpack};
 
 pub mod diag;
 pub mod docs;
+pub mod ephemeral;
 pub mod function;
 pub mod identity;
 pub mod path;

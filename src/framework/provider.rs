@@ -2,6 +2,7 @@
 //! the lists of resources and data sources.
 
 use super::diag::Diagnostics;
+use super::ephemeral::DynEphemeralResource;
 use super::function::Function;
 use super::resource::{DynDataSource, DynResource};
 use super::schema::Schema;
@@ -49,6 +50,11 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every provider function (Terraform 1.8+). None by default.
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// Every ephemeral resource type (Terraform 1.10+). None by default.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Data>>> {
         Vec::new()
     }
 }

@@ -7,6 +7,7 @@ use super::convert::{
     decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
 };
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResources;
 use super::function::Functions;
 use super::identity::ResolvedIdentity;
 use super::path::AttrPath;
@@ -39,6 +40,7 @@ pub struct ProviderServer<P: Provider> {
     resources: BTreeMap<&'static str, Registered<dyn DynResource<P::Data>>>,
     data_sources: BTreeMap<&'static str, Registered<dyn DynDataSource<P::Data>>>,
     functions: Functions,
+    ephemeral: EphemeralResources<P::Data>,
     /// Identities by resource type, and the declarations that did not fit their schema.
     identities: BTreeMap<&'static str, ResolvedIdentity>,
     identity_problems: Vec<String>,
@@ -70,10 +72,12 @@ impl<P: Provider> ProviderServer<P> {
             })
             .collect();
         let functions = Functions::new(provider.functions());
+        let ephemeral = EphemeralResources::new(provider.ephemeral_resources());
         let (stop_tx, _) = watch::channel(false);
         let (identities, identity_problems) = resolve_identities(&resources);
         ProviderServer {
             functions,
+            ephemeral,
             provider,
             provider_schema,
             provider_ty,
@@ -109,6 +113,7 @@ impl<P: Provider> ProviderServer<P> {
                 .collect(),
             server_capabilities: Some(capabilities()),
             functions: self.functions.to_proto(),
+            ephemeral_resource_schemas: self.ephemeral.schemas(),
             ..Default::default()
         }
     }
@@ -281,6 +286,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                 })
                 .collect(),
             functions: self.functions.metadata(),
+            ephemeral_resources: self.ephemeral.metadata(),
             ..Default::default()
         }))
     }
@@ -634,6 +640,40 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             diagnostics: diags_to_proto(&diags),
             ..Default::default()
         }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        Ok(Response::new(self.ephemeral.validate(req.into_inner())))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.open(&self.ctx(), req.into_inner()).await,
+        ))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.renew(&self.ctx(), req.into_inner()).await,
+        ))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.close(&self.ctx(), req.into_inner()).await,
+        ))
     }
 
     async fn get_functions(
