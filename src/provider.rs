@@ -2,7 +2,9 @@
 //! registration lists of resources and data sources.
 
 use crate::client::Client;
-use crate::client::settings::{CredentialSource, Credentials, Endpoint, ProcessEnv, Site};
+use crate::client::settings::{
+    CredentialOrigin, CredentialSource, Credentials, Endpoint, EndpointOrigin, ProcessEnv, Site,
+};
 use crate::framework::diag::Diagnostics;
 use crate::framework::path::AttrPath;
 use crate::framework::provider::Provider;
@@ -40,6 +42,9 @@ pub struct PcaConfig {
     pub endpoint: Val<String>,
     /// `max_retries`
     pub max_retries: Val<i64>,
+    /// `profile`
+    #[serde(default)]
+    pub profile: Val<String>,
 }
 
 /// What configuration produces: resolved connection settings and the API client. When the
@@ -73,6 +78,10 @@ pub struct Settings {
     pub credentials: Credentials,
     /// Where the access key came from.
     pub credential_source: CredentialSource,
+    /// Where each key came from, in words (named in authentication errors).
+    pub credential_origin: CredentialOrigin,
+    /// Where `base_url` came from (named in connection errors).
+    pub endpoint_origin: EndpointOrigin,
     /// How often an idempotent request is retried.
     pub max_retries: u32,
 }
@@ -110,7 +119,18 @@ impl Provider for PcaProvider {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "The `pca` provider manages a private PKI on NAVER Cloud Platform Private CA: root and intermediate CAs, end-entity certificates, revocation, CRLs, OCSP and CA users. It also works against `pca-emulator`, a local Private CA that ships with the provider.",
+            concat!(
+                "The `pca` provider manages a private PKI on NAVER Cloud Platform Private CA: root and intermediate CAs, end-entity certificates, revocation, CRLs, OCSP and CA users. It also works against `pca-emulator`, a local Private CA that ships with the provider.\n\n",
+                "## Credentials\n\n",
+                "Each key comes from the provider block (`access_key`, `secret_key`), else the environment (`NCLOUD_ACCESS_KEY`/`NCLOUD_SECRET_KEY`, or `NCLOUD_ACCESS_KEY_ID`/`NCLOUD_SECRET_ACCESS_KEY`), else `~/.ncloud/configure` (section `profile`, else `NCLOUD_PROFILE`, else `DEFAULT`). The API URL comes from `endpoint`, else `PCA_ENDPOINT`, else the `site`'s host. `data \"pca_client_config\"` shows what is in use (`credential_origin`, `api_url_source`) without calling the API.\n\n",
+                "## When something is wrong\n\n",
+                "- **Authentication Failed** (HTTP 401, gateway error 200): the error names the access key id and where the key pair came from, e.g. `The API did not accept the access key AK… (from the environment variables NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY)`. The secret is never shown.\n",
+                "- **Permission Denied** (HTTP 401, gateway error 210): the key is a sub account's without the use of that CA. The error names the operation, the CA and NAVER's permission for it where documented; the main account grants a CA with `pca_ca_user`.\n",
+                "- **A skewed clock**: said once, with the offset measured from the response's `Date` header (`this machine's clock is 7 min 12 s behind the API`). NCP accepts at most 5 minutes.\n",
+                "- **Could not connect**: the error names the URL, where it came from (`endpoint`, `PCA_ENDPOINT`, or the site) and what to check (endpoint, site, `HTTPS_PROXY`/`NO_PROXY`); a TLS failure names the host and what failed.\n\n",
+                "## Testing your modules\n\n",
+                "`terraform test` (1.7+) works two ways: `run` blocks that apply against `pca-emulator` (set `PCA_ENDPOINT`, `NCLOUD_ACCESS_KEY` and `NCLOUD_SECRET_KEY` to the emulator's), or `mock_provider \"pca\" {}` with no API at all (computed values are made up; give the ones your module reads with `mock_resource` defaults). `examples/module-tests` in the provider's repository has both, as `.tftest.hcl` files a module author can copy."
+            ),
         )
         .attr(
             Attribute::string("access_key")
@@ -143,6 +163,12 @@ impl Provider for PcaProvider {
                 .validate(validate::int_between(0, MAX_RETRIES_LIMIT))
                 .description(format!("How many times a throttled (429) or failed (5xx, connection error) idempotent request is retried, with exponential backoff and jitter. 0 to {MAX_RETRIES_LIMIT}; default {DEFAULT_MAX_RETRIES}.")),
         )
+        .attr(
+            Attribute::string("profile")
+                .optional()
+                .validate(non_empty())
+                .description("The section of `~/.ncloud/configure` the keys are read from when neither the provider block nor the environment sets them. Falls back to `NCLOUD_PROFILE`, then `DEFAULT`."),
+        )
     }
 
     async fn configure(
@@ -157,6 +183,7 @@ impl Provider for PcaProvider {
             ("site", config.site.is_unknown()),
             ("endpoint", config.endpoint.is_unknown()),
             ("max_retries", config.max_retries.is_unknown()),
+            ("profile", config.profile.is_unknown()),
         ]
         .into_iter()
         .filter_map(|(n, u)| u.then_some(n))
@@ -179,6 +206,8 @@ impl Provider for PcaProvider {
                 let client = Client::builder()
                     .endpoint_url(s.base_url.clone())
                     .credentials(s.credentials.clone())
+                    .credential_origin(s.credential_origin.clone())
+                    .endpoint_origin(s.endpoint_origin.clone())
                     .max_retries(s.max_retries)
                     .build()
                     .map_err(|e| e.to_string());
@@ -226,11 +255,13 @@ fn resolve(
     config: &PcaConfig,
     env: &dyn crate::client::settings::Env,
 ) -> Result<Settings, (Option<AttrPath>, String)> {
-    let site_name = config
-        .site
-        .known()
-        .cloned()
-        .or_else(|| env.var("NCLOUD_SITE"));
+    let (site_name, site_from) = match config.site.known() {
+        Some(s) => (Some(s.clone()), "set in the provider block"),
+        None => match env.var("NCLOUD_SITE") {
+            Some(s) => (Some(s), "from NCLOUD_SITE"),
+            None => (None, "the default"),
+        },
+    };
     let site = match site_name.as_deref() {
         None => Site::Public,
         Some(s) => Site::parse(s).ok_or_else(|| {
@@ -240,12 +271,20 @@ fn resolve(
             )
         })?,
     };
-    let base_url = match config
-        .endpoint
-        .known()
-        .cloned()
-        .or_else(|| env.var("PCA_ENDPOINT"))
-    {
+    let endpoint = match config.endpoint.known() {
+        Some(e) => Some((e.clone(), EndpointOrigin::ProviderBlock)),
+        None => env
+            .var("PCA_ENDPOINT")
+            .map(|e| (e, EndpointOrigin::Environment)),
+    };
+    let endpoint_origin = endpoint.as_ref().map_or(
+        EndpointOrigin::Site {
+            site,
+            from: site_from,
+        },
+        |(_, o)| o.clone(),
+    );
+    let base_url = match endpoint.map(|(e, _)| e) {
         Some(e) => Endpoint::parse(&e)
             .map_err(|m| {
                 (
@@ -256,9 +295,10 @@ fn resolve(
             .base_url(),
         None => site.base_url().to_owned(),
     };
-    let (credentials, credential_source) = Credentials::resolve(
+    let (credentials, credential_origin) = Credentials::resolve_with_origin(
         config.access_key.known().map(String::as_str),
         config.secret_key.known().map(String::as_str),
+        config.profile.known().map(String::as_str),
         env,
     )
     .map_err(|m| (None, m))?;
@@ -272,7 +312,9 @@ fn resolve(
         site,
         base_url,
         credentials,
-        credential_source,
+        credential_source: credential_origin.access.source(),
+        credential_origin,
+        endpoint_origin,
         max_retries,
     })
 }
@@ -322,6 +364,40 @@ mod tests {
         let (path, msg) = resolve(&cfg(), &env).expect_err("bad site");
         assert_eq!(path, Some(AttrPath::root("site")));
         assert!(msg.contains("NCLOUD_SITE"), "{msg}");
+    }
+
+    #[test]
+    fn origins_are_named() {
+        let s = resolve(&cfg(), &MapEnv(HashMap::new())).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "site \"public\" (the default)"
+        );
+        assert_eq!(
+            s.credential_origin.to_string(),
+            "the provider block (access_key, secret_key)"
+        );
+        let env = MapEnv(HashMap::from([
+            ("NCLOUD_SITE", "gov".to_owned()),
+            ("NCLOUD_SECRET_ACCESS_KEY", "ENVSECRET".to_owned()),
+        ]));
+        let mut c = cfg();
+        c.secret_key = Val::Null;
+        let s = resolve(&c, &env).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "site \"gov\" (from NCLOUD_SITE)"
+        );
+        assert_eq!(
+            s.credential_origin.to_string(),
+            "access key from the provider block, secret key from NCLOUD_SECRET_ACCESS_KEY"
+        );
+        c.endpoint = Val::Known("https://pca.example.com".into());
+        let s = resolve(&c, &env).expect("resolves");
+        assert_eq!(
+            s.endpoint_origin.to_string(),
+            "`endpoint` in the provider block"
+        );
     }
 
     #[test]

@@ -29,24 +29,32 @@ pub struct ClockHint {
 }
 
 impl fmt::Display for ClockHint {
+    /// One sentence pair, e.g. "The API rejected the request time: this machine's clock is
+    /// 7 min 12 s behind the API. …".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let window = MAX_CLOCK_SKEW_MS / 60_000;
         match self.skew_secs {
             Some(s) => write!(
                 f,
-                "The request timestamp was probably rejected: this machine's clock differs from the server's by about {} s ({}). Check the system clock (NTP); NCP accepts at most {window} minutes of difference.",
-                s.unsigned_abs(),
-                if s > 0 {
-                    "local clock behind"
-                } else {
-                    "local clock ahead"
-                }
+                "The API rejected the request time: this machine's clock is {} {} the API (measured from the response's Date header). Set the system clock (NTP); NCP accepts at most {window} minutes of difference.",
+                duration_words(s.unsigned_abs()),
+                if s > 0 { "behind" } else { "ahead of" }
             ),
             None => write!(
                 f,
-                "The request timestamp was rejected: check this machine's system clock (NTP); NCP accepts at most {window} minutes of difference."
+                "The API rejected the request time: check this machine's system clock (NTP); NCP accepts at most {window} minutes of difference."
             ),
         }
+    }
+}
+
+/// `7 min 12 s`, `2 h 3 min 4 s`, `40 s`.
+pub fn duration_words(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s} s"),
+        (0, _) => format!("{m} min {s} s"),
+        _ => format!("{h} h {m} min {s} s"),
     }
 }
 
@@ -90,6 +98,9 @@ pub enum ClientError {
         attempts: u32,
         /// Set on a 401 that looks like a clock problem.
         clock: Option<ClockHint>,
+        /// What to check, in words: where the credentials came from on an authentication
+        /// failure, the operation's permission on a permission failure.
+        advice: Option<Box<str>>,
     },
     /// The HTTP exchange failed without a response.
     Transport {
@@ -102,6 +113,8 @@ pub enum ClientError {
         sent: bool,
         /// How many attempts were made.
         attempts: u32,
+        /// What to check, in words: the URL and where it came from, TLS details.
+        advice: Option<Box<str>>,
     },
     /// The request was sent but no complete response arrived within the request timeout.
     Timeout {
@@ -268,6 +281,16 @@ fn suffix(f: &mut fmt::Formatter<'_>, request_id: Option<&str>, attempts: u32) -
     }
 }
 
+/// What ends the sentence before a hint: nothing when the text already ends in a full stop
+/// (and no suffix in parentheses followed it), else a full stop.
+fn stop(text: &str, suffixed: bool) -> &'static str {
+    if !suffixed && text.trim_end().ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -286,7 +309,11 @@ impl fmt::Display for ClientError {
                 }
                 suffix(f, request_id.as_deref(), *attempts)?;
                 if let Some(c) = clock {
-                    write!(f, ". {c}")?;
+                    write!(
+                        f,
+                        "{} {c}",
+                        stop(message, request_id.is_some() || *attempts > 1)
+                    )?;
                 }
                 Ok(())
             }
@@ -298,6 +325,7 @@ impl fmt::Display for ClientError {
                 request_id,
                 attempts,
                 clock,
+                advice,
             } => {
                 write!(f, "{operation} failed: HTTP {status}")?;
                 if let Some(code) = error_code {
@@ -307,8 +335,11 @@ impl fmt::Display for ClientError {
                     write!(f, ": {message}")?;
                 }
                 suffix(f, request_id.as_deref(), *attempts)?;
+                let end = stop(message, request_id.is_some() || *attempts > 1);
                 if let Some(c) = clock {
-                    write!(f, ". {c}")?;
+                    write!(f, "{end} {c}")?;
+                } else if let Some(a) = advice {
+                    write!(f, "{end} {a}")?;
                 }
                 Ok(())
             }
@@ -317,6 +348,7 @@ impl fmt::Display for ClientError {
                 message,
                 sent,
                 attempts,
+                advice,
             } => {
                 if *sent {
                     write!(
@@ -329,7 +361,11 @@ impl fmt::Display for ClientError {
                         "{operation} failed: could not connect to the API: {message}"
                     )?;
                 }
-                suffix(f, None, *attempts)
+                suffix(f, None, *attempts)?;
+                if let Some(a) = advice {
+                    write!(f, "{} {a}", stop(message, *attempts > 1))?;
+                }
+                Ok(())
             }
             ClientError::Timeout {
                 operation,
@@ -390,6 +426,7 @@ mod tests {
             request_id: None,
             attempts: 3,
             clock: None,
+            advice: None,
         }
     }
 
@@ -422,6 +459,7 @@ mod tests {
             message: "refused".into(),
             sent: false,
             attempts: 6,
+            advice: None,
         };
         assert!(refused.is_retryable() && !refused.is_ambiguous());
         let decode = ClientError::Decode {
@@ -458,11 +496,43 @@ mod tests {
             clock: Some(ClockHint {
                 skew_secs: Some(-3600),
             }),
+            advice: Some("never shown with a clock hint".into()),
         };
         assert!(c.is_clock_skew());
         let s = c.to_string();
         assert!(s.contains("system clock"), "{s}");
-        assert!(s.contains("3600 s"), "{s}");
-        assert!(s.contains("ahead"), "{s}");
+        assert!(s.contains("clock is 1 h 0 min 0 s ahead of the API"), "{s}");
+        assert!(!s.contains("never shown") && !s.contains(".."), "{s}");
+        assert_eq!(s.matches("clock").count(), 2, "the clock is said once: {s}");
+    }
+
+    #[test]
+    fn clock_words_and_single_stops() {
+        assert_eq!(duration_words(432), "7 min 12 s");
+        assert_eq!(duration_words(40), "40 s");
+        assert_eq!(duration_words(7384), "2 h 3 min 4 s");
+        let behind = ClockHint {
+            skew_secs: Some(432),
+        };
+        assert!(
+            behind
+                .to_string()
+                .contains("this machine's clock is 7 min 12 s behind the API"),
+            "{behind}"
+        );
+        let e = ClientError::Gateway {
+            operation: "Get CA List",
+            status: 401,
+            error_code: Some("200".into()),
+            message: "Authentication Failed: Invalid signature.".into(),
+            request_id: None,
+            attempts: 1,
+            clock: None,
+            advice: Some("Check the key.".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Get CA List failed: HTTP 401, gateway error 200: Authentication Failed: Invalid signature. Check the key."
+        );
     }
 }

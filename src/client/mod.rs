@@ -29,6 +29,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod advice;
 mod ca;
 mod certificate;
 pub mod error;
@@ -48,7 +49,7 @@ pub use error::{ClientError, ClockHint};
 pub use retry::RetryPolicy;
 pub use settings::{Credentials, Endpoint, Site};
 
-use settings::{Env, ProcessEnv};
+use settings::{CredentialOrigin, EndpointOrigin, Env, ProcessEnv};
 
 /// The `User-Agent` of every request: `terraform-provider-pca/<version>`.
 pub const USER_AGENT: &str = concat!("terraform-provider-pca/", env!("CARGO_PKG_VERSION"));
@@ -72,6 +73,10 @@ struct Inner {
     base_url: String,
     credentials: Credentials,
     policy: RetryPolicy,
+    /// Where the credentials came from (for error messages).
+    credential_origin: CredentialOrigin,
+    /// Where the base URL came from (for error messages).
+    endpoint_origin: EndpointOrigin,
     /// The last timestamp signed, so every attempt gets a distinct, increasing one.
     last_timestamp_ms: AtomicI64,
 }
@@ -107,6 +112,16 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.policy
     }
+
+    /// Where the credentials came from.
+    pub fn credential_origin(&self) -> &CredentialOrigin {
+        &self.inner.credential_origin
+    }
+
+    /// Where the API URL came from.
+    pub fn endpoint_origin(&self) -> &EndpointOrigin {
+        &self.inner.endpoint_origin
+    }
 }
 
 /// Builds a [`Client`]: where to connect, with which credentials, how patiently.
@@ -121,6 +136,8 @@ pub struct ClientBuilder {
     policy: RetryPolicy,
     connect_timeout: Duration,
     request_timeout: Duration,
+    credential_origin: Option<CredentialOrigin>,
+    endpoint_origin: Option<EndpointOrigin>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -162,6 +179,8 @@ impl ClientBuilder {
             policy: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            credential_origin: None,
+            endpoint_origin: None,
         }
     }
 
@@ -249,6 +268,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the credentials given with [`ClientBuilder::credentials`] came from, named in
+    /// authentication and permission errors (default: the provider block).
+    pub fn credential_origin(mut self, origin: CredentialOrigin) -> Self {
+        self.credential_origin = Some(origin);
+        self
+    }
+
+    /// Where the endpoint or site came from, named in connection errors.
+    pub fn endpoint_origin(mut self, origin: EndpointOrigin) -> Self {
+        self.endpoint_origin = Some(origin);
+        self
+    }
+
     /// Builds the client: resolves the endpoint and the credentials and sets up HTTP.
     pub fn build(self) -> Result<Client, ClientError> {
         let config = |message: String| ClientError::Config { message };
@@ -275,16 +307,27 @@ impl ClientBuilder {
             }
             None => (self.site.base_url().to_owned(), false),
         };
-        let credentials = match self.credentials {
-            Some(c) => c,
+        let endpoint_origin = self.endpoint_origin.unwrap_or(match endpoint {
+            Some(_) => EndpointOrigin::ProviderBlock,
+            None => EndpointOrigin::Site {
+                site: self.site,
+                from: "the client's site",
+            },
+        });
+        let (credentials, credential_origin) = match self.credentials {
+            Some(c) => (c, self.credential_origin.unwrap_or(CredentialOrigin::GIVEN)),
             None => {
                 let env: &dyn Env = match &self.env {
                     Some(e) => e.as_ref(),
                     None => &ProcessEnv,
                 };
-                Credentials::resolve(self.access_key.as_deref(), self.secret_key.as_deref(), env)
-                    .map_err(config)?
-                    .0
+                Credentials::resolve_with_origin(
+                    self.access_key.as_deref(),
+                    self.secret_key.as_deref(),
+                    None,
+                    env,
+                )
+                .map_err(config)?
             }
         };
         if credentials.access_key.is_empty() || credentials.secret_key().is_empty() {
@@ -311,6 +354,8 @@ impl ClientBuilder {
                 base_url,
                 credentials,
                 policy: self.policy,
+                credential_origin,
+                endpoint_origin,
                 last_timestamp_ms: AtomicI64::new(0),
             }),
         })

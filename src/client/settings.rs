@@ -230,22 +230,44 @@ impl Credentials {
     }
 
     /// Resolves credentials: each key from the explicit value, else the environment, else
-    /// the NCP CLI file (`$HOME/.ncloud/configure`). The error names all three sources.
+    /// the NCP CLI file (`$HOME/.ncloud/configure`, section `DEFAULT`). The error names all
+    /// three sources. See [`Credentials::resolve_with_origin`] for where each key came from.
     pub fn resolve(
         access_key: Option<&str>,
         secret_key: Option<&str>,
         env: &dyn Env,
     ) -> Result<(Credentials, CredentialSource), String> {
+        Credentials::resolve_with_origin(access_key, secret_key, None, env)
+            .map(|(c, o)| (c, o.access.source()))
+    }
+
+    /// Like [`Credentials::resolve`], reading the CLI file's section `profile` (default:
+    /// `NCLOUD_PROFILE`, else `DEFAULT`), and telling where each key came from.
+    pub fn resolve_with_origin(
+        access_key: Option<&str>,
+        secret_key: Option<&str>,
+        profile: Option<&str>,
+        env: &dyn Env,
+    ) -> Result<(Credentials, CredentialOrigin), String> {
         let file = env
             .var("HOME")
             .map(|h| PathBuf::from(h).join(".ncloud").join("configure"));
-        let from_file = file.as_deref().and_then(read_cli_file);
-        let pick = |explicit: Option<&str>, vars: [&str; 2], file_key: &str| {
+        let profile = profile
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .or_else(|| env.var("NCLOUD_PROFILE"))
+            .unwrap_or_else(|| "DEFAULT".to_owned());
+        let file_name = file.as_deref().map_or_else(
+            || "~/.ncloud/configure".to_owned(),
+            |p| p.display().to_string(),
+        );
+        let from_file = file.as_deref().and_then(|f| read_cli_file(f, &profile));
+        let pick = |explicit: Option<&str>, vars: [&'static str; 2], file_key: &str| {
             if let Some(v) = explicit.filter(|v| !v.is_empty()) {
-                return Some((v.to_owned(), CredentialSource::Explicit));
+                return Some((v.to_owned(), KeyOrigin::ProviderBlock));
             }
-            if let Some(v) = vars.iter().find_map(|n| env.var(n)) {
-                return Some((v, CredentialSource::Environment));
+            if let Some((n, v)) = vars.iter().find_map(|n| env.var(n).map(|v| (*n, v))) {
+                return Some((v, KeyOrigin::Environment(n)));
             }
             from_file
                 .as_ref()
@@ -255,7 +277,15 @@ impl Credentials {
                         .map(|(_, v)| v.clone())
                 })
                 .filter(|v| !v.is_empty())
-                .map(|v| (v, CredentialSource::CliFile))
+                .map(|v| {
+                    (
+                        v,
+                        KeyOrigin::CliFile {
+                            path: file_name.clone(),
+                            profile: profile.clone(),
+                        },
+                    )
+                })
         };
         let access = pick(
             access_key,
@@ -268,7 +298,13 @@ impl Credentials {
             "ncloud_secret_access_key",
         );
         match (access, secret) {
-            (Some((a, sa)), Some((s, _))) => Ok((Credentials::new(a, s), sa)),
+            (Some((a, oa)), Some((s, os))) => Ok((
+                Credentials::new(a, s),
+                CredentialOrigin {
+                    access: oa,
+                    secret: os,
+                },
+            )),
             (a, s) => {
                 let missing = match (a.is_none(), s.is_none()) {
                     (true, true) => "No access key and no secret key were found",
@@ -276,30 +312,131 @@ impl Credentials {
                     _ => "No secret key was found",
                 };
                 Err(format!(
-                    "{missing}. Set them in the provider block (access_key, secret_key), in the environment (NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY), or in the NCP CLI file {} (ncloud_access_key_id, ncloud_secret_access_key).",
-                    file.as_deref().map_or_else(
-                        || "~/.ncloud/configure".to_owned(),
-                        |p| p.display().to_string()
-                    )
+                    "{missing}. Set them in the provider block (access_key, secret_key), in the environment (NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY), or in the NCP CLI file {file_name} (ncloud_access_key_id, ncloud_secret_access_key in section [{profile}])."
                 ))
             }
         }
     }
 }
 
-/// Reads `key = value` lines of the NCP CLI configuration file (the `[DEFAULT]` section, or
-/// lines before any section).
-fn read_cli_file(path: &Path) -> Option<Vec<(String, String)>> {
+/// Where one key of the pair came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// `access_key` / `secret_key` in the provider block (or given to the client builder).
+    ProviderBlock,
+    /// This environment variable.
+    Environment(&'static str),
+    /// The NCP CLI file, in this section.
+    CliFile {
+        /// The file's path.
+        path: String,
+        /// The section (profile) read.
+        profile: String,
+    },
+}
+
+impl KeyOrigin {
+    /// The coarse source.
+    pub fn source(&self) -> CredentialSource {
+        match self {
+            KeyOrigin::ProviderBlock => CredentialSource::Explicit,
+            KeyOrigin::Environment(_) => CredentialSource::Environment,
+            KeyOrigin::CliFile { .. } => CredentialSource::CliFile,
+        }
+    }
+}
+
+/// Where the access key and the secret key came from, for messages (never the values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialOrigin {
+    /// The access key's origin.
+    pub access: KeyOrigin,
+    /// The secret key's origin.
+    pub secret: KeyOrigin,
+}
+
+impl CredentialOrigin {
+    /// Keys given to the client directly (no chain).
+    pub const GIVEN: CredentialOrigin = CredentialOrigin {
+        access: KeyOrigin::ProviderBlock,
+        secret: KeyOrigin::ProviderBlock,
+    };
+}
+
+impl fmt::Display for CredentialOrigin {
+    /// E.g. `the provider block (access_key, secret_key)`, `the environment variables
+    /// NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY`, `/home/me/.ncloud/configure (profile
+    /// DEFAULT)`, or both origins when they differ.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.access, &self.secret) {
+            (KeyOrigin::ProviderBlock, KeyOrigin::ProviderBlock) => {
+                f.write_str("the provider block (access_key, secret_key)")
+            }
+            (KeyOrigin::Environment(a), KeyOrigin::Environment(s)) => {
+                write!(f, "the environment variables {a} and {s}")
+            }
+            (
+                KeyOrigin::CliFile { path, profile },
+                KeyOrigin::CliFile {
+                    path: p2,
+                    profile: r2,
+                },
+            ) if path == p2 && profile == r2 => write!(f, "{path} (profile {profile})"),
+            (a, s) => write!(f, "access key from {}, secret key from {}", one(a), one(s)),
+        }
+    }
+}
+
+fn one(o: &KeyOrigin) -> String {
+    match o {
+        KeyOrigin::ProviderBlock => "the provider block".to_owned(),
+        KeyOrigin::Environment(n) => n.to_string(),
+        KeyOrigin::CliFile { path, profile } => format!("{path} (profile {profile})"),
+    }
+}
+
+/// Where the API URL came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointOrigin {
+    /// `endpoint` in the provider block (or given to the client builder).
+    ProviderBlock,
+    /// The `PCA_ENDPOINT` environment variable.
+    Environment,
+    /// The site's host; `from` says where the site came from (`the provider block`,
+    /// `NCLOUD_SITE`, `the default`).
+    Site {
+        /// The site.
+        site: Site,
+        /// Where the site was set.
+        from: &'static str,
+    },
+}
+
+impl fmt::Display for EndpointOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointOrigin::ProviderBlock => f.write_str("`endpoint` in the provider block"),
+            EndpointOrigin::Environment => f.write_str("the PCA_ENDPOINT environment variable"),
+            EndpointOrigin::Site { site, from } => {
+                write!(f, "site \"{}\" ({from})", site.name())
+            }
+        }
+    }
+}
+
+/// Reads `key = value` lines of the NCP CLI configuration file: the section `profile`
+/// (case-insensitive), plus lines before any section when the profile is `DEFAULT`.
+fn read_cli_file(path: &Path, profile: &str) -> Option<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut out = Vec::new();
-    let mut in_default = true;
+    let mut in_default = profile.eq_ignore_ascii_case("default");
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('#') || line.starts_with(';') || line.is_empty() {
             continue;
         }
         if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            in_default = section.trim().eq_ignore_ascii_case("default");
+            in_default = section.trim().eq_ignore_ascii_case(profile);
             continue;
         }
         if let (true, Some((k, v))) = (in_default, line.split_once('=')) {

@@ -24,9 +24,9 @@ use crate::api::signing::{
     self, HEADER_ACCESS_KEY, HEADER_SIGNATURE_V2, HEADER_TIMESTAMP, MAX_CLOCK_SKEW_MS,
 };
 use crate::api::uri;
-use crate::client::Client;
 use crate::client::error::{ClientError, ClockHint, REQUEST_ID_HEADERS};
 use crate::client::retry::{self, Outcome, Retry};
+use crate::client::{Client, advice};
 
 /// Longest piece of a non-JSON error body kept in an error message.
 const RAW_BODY_LIMIT: usize = 300;
@@ -277,7 +277,18 @@ impl Client {
                         secret: credentials.secret_key(),
                         signature,
                     };
-                    return finish(op, attempt, retries_done + 1, &scrub);
+                    return finish(op, attempt, retries_done + 1, &scrub).map_err(|e| {
+                        advice::advise(
+                            e,
+                            &advice::Context {
+                                access_key: &credentials.access_key,
+                                credentials: &self.inner.credential_origin,
+                                base_url: &self.inner.base_url,
+                                endpoint: &self.inner.endpoint_origin,
+                                ca_tag: params.iter().find(|(n, _)| *n == "caTag").map(|(_, v)| *v),
+                            },
+                        )
+                    });
                 }
             }
         }
@@ -312,6 +323,7 @@ fn finish<T: DeserializeOwned>(
                     message: scrub.clean(&chain(&error)),
                     sent,
                     attempts,
+                    advice: None,
                 }
             });
         }
@@ -377,6 +389,7 @@ fn finish<T: DeserializeOwned>(
                 message,
                 request_id,
                 attempts,
+                advice: None,
             }
         }
         other => {
@@ -389,6 +402,7 @@ fn finish<T: DeserializeOwned>(
                 message,
                 request_id,
                 attempts,
+                advice: None,
             }
         }
     })

@@ -29,6 +29,10 @@ pub struct ClientConfigModel {
     pub credential_source: Val<String>,
     /// `max_retries`
     pub max_retries: Val<i64>,
+    /// `credential_origin`
+    pub credential_origin: Val<String>,
+    /// `api_url_source`
+    pub api_url_source: Val<String>,
 }
 
 #[async_trait]
@@ -49,6 +53,8 @@ impl DataSource for ClientConfigDataSource {
         .attr(Attribute::string("access_key").computed().description("The access key ID in use (not secret)."))
         .attr(Attribute::string("credential_source").computed().description("Where the access key came from: `provider` (the provider block), `environment`, or `cli_file` (`~/.ncloud/configure`)."))
         .attr(Attribute::number("max_retries").computed().description("How many times an idempotent request is retried."))
+        .attr(Attribute::string("credential_origin").computed().description("Where each key came from, in the words authentication errors use: `the provider block (access_key, secret_key)`, `the environment variables NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY`, `/home/me/.ncloud/configure (profile DEFAULT)`, or both origins when the two keys came from different places."))
+        .attr(Attribute::string("api_url_source").computed().description("Where `api_url` came from, in the words connection errors use: `` `endpoint` in the provider block``, `the PCA_ENDPOINT environment variable`, or the site and where it was set (e.g. `site \"public\" (the default)`)."))
     }
 
     async fn read(
@@ -70,6 +76,8 @@ impl DataSource for ClientConfigDataSource {
             access_key: Val::Known(settings.credentials.access_key.clone()),
             credential_source: Val::Known(settings.credential_source.name().to_owned()),
             max_retries: Val::Known(i64::from(settings.max_retries)),
+            credential_origin: Val::Known(settings.credential_origin.to_string()),
+            api_url_source: Val::Known(settings.endpoint_origin.to_string()),
         })
     }
 }

@@ -7,6 +7,10 @@
 //! is not signed and not read here. Every failure is the gateway's 401
 //! `Authentication Failed` (§1.6.2), with a `details` text naming the cause.
 //!
+//! The main account's key and every sub account's key (`--sub-account`) are accepted; a
+//! request signed by a sub account carries its [`SubAccountId`] on to the dispatcher,
+//! which checks its rights per CA (401 `Permission Denied`, errorCode 210).
+//!
 //! Depends on `crate::emulator` and `crate::api` only.
 
 use std::time::Duration;
@@ -40,6 +44,17 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// The sub account a request was signed by (a request extension; absent for the main
+/// account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubAccountId(pub String);
+
+/// `details` of a permission failure on a CA the sub account was not granted.
+pub const NO_CA_PERMISSION: &str =
+    "The sub account has no permission on this CA (Add CA User grants it).";
+/// `details` of a sub account's Create CA.
+pub const MAIN_ACCOUNT_ONLY: &str = "Only the main account may create CAs.";
+
 /// Checks a request's signature v2 authentication (pure: no I/O).
 ///
 /// `request_uri` is the path and query as received; `now_ms` the emulator's clock;
@@ -53,6 +68,26 @@ pub fn check(
     now_ms: i64,
     max_skew_ms: Option<i64>,
 ) -> Result<(), EmuError> {
+    check_keys(
+        method,
+        request_uri,
+        headers,
+        &[(access_key, secret_key)],
+        now_ms,
+        max_skew_ms,
+    )
+    .map(|_| ())
+}
+
+/// Like [`check`] against several key pairs; returns the index of the one that signed.
+pub fn check_keys(
+    method: &str,
+    request_uri: &str,
+    headers: &HeaderMap,
+    keys: &[(&str, &str)],
+    now_ms: i64,
+    max_skew_ms: Option<i64>,
+) -> Result<usize, EmuError> {
     let (Some(timestamp), Some(key), Some(signature)) = (
         header(headers, HEADER_TIMESTAMP),
         header(headers, HEADER_ACCESS_KEY),
@@ -60,9 +95,10 @@ pub fn check(
     ) else {
         return Err(EmuError::auth(MISSING_HEADERS));
     };
-    if key != access_key {
+    let Some((index, (_, secret_key))) = keys.iter().enumerate().find(|(_, (k, _))| *k == key)
+    else {
         return Err(EmuError::auth(UNKNOWN_ACCESS_KEY));
-    }
+    };
     let fresh = match max_skew_ms {
         Some(skew) => timestamp_is_fresh(timestamp, now_ms, skew),
         None => crate::api::signing::parse_timestamp(timestamp).is_some(),
@@ -74,13 +110,13 @@ pub fn check(
     if !verify(secret_key, &sts, signature) {
         return Err(EmuError::auth(BAD_SIGNATURE));
     }
-    Ok(())
+    Ok(index)
 }
 
 /// Middleware: signature v2 authentication of every `/api/v1` request.
 pub(crate) async fn authenticate(
     State(state): State<EmuState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let uri = request.uri().path_and_query().map_or_else(
@@ -88,16 +124,31 @@ pub(crate) async fn authenticate(
         |pq| pq.as_str().to_owned(),
     );
     let config = state.config();
-    if let Err(e) = check(
+    let subs = state.sub_accounts();
+    let keys: Vec<(&str, &str)> =
+        std::iter::once((config.access_key.as_str(), config.secret_key.as_str()))
+            .chain(
+                subs.iter()
+                    .map(|a| (a.access_key.as_str(), a.secret_key.as_str())),
+            )
+            .collect();
+    match check_keys(
         request.method().as_str(),
         &uri,
         request.headers(),
-        &config.access_key,
-        &config.secret_key,
+        &keys,
         state.now_ms(),
         config.max_clock_skew_ms,
     ) {
-        return e.into_response();
+        Err(e) => return e.into_response(),
+        Ok(0) => {}
+        Ok(i) => {
+            if let Some(a) = subs.get(i - 1) {
+                request
+                    .extensions_mut()
+                    .insert(SubAccountId(a.id_no.clone()));
+            }
+        }
     }
     next.run(request).await
 }
@@ -147,6 +198,13 @@ pub(crate) async fn gateway(
             r
         }
     };
+    // The gateway's clock, as a client sees it (`--clock-offset` shifts it).
+    let mut response = response;
+    let now = u64::try_from(state.now_ms()).unwrap_or(0);
+    let date = std::time::UNIX_EPOCH + Duration::from_millis(now);
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(date)) {
+        response.headers_mut().insert(header::DATE, v);
+    }
     if let Some(line) = log {
         eprintln!(
             "pca-emulator: request {line} -> {}",

@@ -21,6 +21,43 @@ pub const ENV_SECRET_KEY: &str = "PCA_EMULATOR_SECRET_KEY";
 /// The statuses `--fault-status` accepts.
 pub const FAULT_STATUSES: [u16; 3] = [429, 500, 503];
 
+/// A sub account (`--sub-account ACCESS_KEY:SECRET_KEY:ID_NO`): its own key pair, and the
+/// `idNo` that Add CA User grants the use of a CA to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubAccount {
+    /// Its access key.
+    pub access_key: String,
+    /// Its secret key.
+    pub secret_key: String,
+    /// Its sub-account ID (36-character UUID form, lower case).
+    pub id_no: String,
+}
+
+impl SubAccount {
+    /// Parses `ACCESS_KEY:SECRET_KEY:ID_NO`.
+    pub fn parse(value: &str) -> Result<SubAccount, String> {
+        let mut parts = value.splitn(3, ':');
+        let (Some(a), Some(s), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!(
+                "--sub-account needs ACCESS_KEY:SECRET_KEY:ID_NO, got {value:?}"
+            ));
+        };
+        let id = id.trim().to_ascii_lowercase();
+        let uuid = id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+            && id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit());
+        if a.is_empty() || s.is_empty() || !uuid {
+            return Err(format!(
+                "--sub-account needs a non-empty access key and secret key and a 36-character ID_NO like 6e4c1234-5678-90ab-cdef-1234567a9baa, got {value:?}"
+            ));
+        }
+        Ok(SubAccount {
+            access_key: a.to_owned(),
+            secret_key: s.to_owned(),
+            id_no: id,
+        })
+    }
+}
+
 /// Everything the emulator needs to run. [`Config::default`] is the documented default set
 /// (loopback, in memory, default credentials, documented limits, no faults).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +72,12 @@ pub struct Config {
     pub access_key: String,
     /// Its secret key (`--secret-key`, `PCA_EMULATOR_SECRET_KEY`).
     pub secret_key: String,
+    /// Sub accounts (`--sub-account`, repeatable); with `--data-dir` they are also stored
+    /// there and come back on the next start.
+    pub sub_accounts: Vec<SubAccount>,
+    /// Seconds added to the emulator's clock (`--clock-offset`, may be negative): the
+    /// timestamp check, the `Date` header and certificate dates all use the shifted time.
+    pub clock_offset_secs: i64,
     /// Maximum number of CAs of the account (`--max-cas`, default 10, §1.8).
     pub max_cas: usize,
     /// Maximum number of certificates a CA may sign (`--max-certs-per-ca`, default 30,000).
@@ -81,6 +124,8 @@ impl Default for Config {
             data_dir: None,
             access_key: DEFAULT_ACCESS_KEY.to_owned(),
             secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            sub_accounts: Vec::new(),
+            clock_offset_secs: 0,
             max_cas: limits::MAX_CAS_PER_ACCOUNT,
             max_certs_per_ca: limits::MAX_CERTS_PER_CA,
             max_clock_skew_ms: Some(crate::api::signing::MAX_CLOCK_SKEW_MS),
@@ -171,6 +216,13 @@ Options:
                             default PCAEMUACCESSKEY00001)
   --secret-key KEY          its secret key (env PCA_EMULATOR_SECRET_KEY;
                             default PCAEMUSECRETKEY0000000000000000000000001)
+  --sub-account AK:SK:ID    add a sub account (repeatable): its access key, secret key and
+                            36-character ID (idNo). It may use a CA only after Add CA User
+                            granted its ID on that CA; Get CA List shows only those CAs;
+                            Create CA stays the main account's. Otherwise: 401, gateway
+                            error 210 Permission Denied. Stored in --data-dir when given.
+  --clock-offset SECONDS    shift the emulator's clock (may be negative), e.g. to see how
+                            a client reports a skewed clock
   --max-cas N               CAs allowed per account (default 10)
   --max-certs-per-ca N      certificates one CA may sign (default 30000)
   --max-clock-skew-ms N     accepted timestamp skew (default 300000 = 5 minutes)
@@ -273,6 +325,8 @@ where
                 config.data_dir = Some(PathBuf::from(value));
             }
             "--access-key" => config.access_key = value,
+            "--sub-account" => config.sub_accounts.push(SubAccount::parse(&value)?),
+            "--clock-offset" => config.clock_offset_secs = parse_num(&flag, &value)?,
             "--secret-key" => config.secret_key = value,
             "--max-cas" => config.max_cas = parse_num(&flag, &value)?,
             "--max-certs-per-ca" => config.max_certs_per_ca = parse_num(&flag, &value)?,
@@ -362,6 +416,35 @@ mod tests {
     }
 
     #[test]
+    fn sub_accounts_and_clock_offset() {
+        let c = run(&[
+            "--sub-account",
+            "CIKEY:CISECRET:6E4C1234-5678-90ab-cdef-1234567a9baa",
+            "--sub-account=K2:S:2:00000000-0000-0000-0000-000000000002",
+            "--clock-offset",
+            "-432",
+        ]);
+        // A secret may not contain ':' (the third field would be wrong).
+        assert!(c.is_err());
+        let c = run(&[
+            "--sub-account",
+            "CIKEY:CISECRET:6E4C1234-5678-90ab-cdef-1234567a9baa",
+            "--clock-offset",
+            "-432",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.sub_accounts,
+            vec![SubAccount {
+                access_key: "CIKEY".into(),
+                secret_key: "CISECRET".into(),
+                id_no: "6e4c1234-5678-90ab-cdef-1234567a9baa".into(),
+            }]
+        );
+        assert_eq!(c.clock_offset_secs, -432);
+    }
+
+    #[test]
     fn environment_then_flags() {
         let env = |k: &str| match k {
             ENV_ACCESS_KEY => Some("ENVAK".to_owned()),
@@ -398,6 +481,8 @@ mod tests {
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--allow-remote=yes"]).is_err());
         assert!(run(&["--public-url", "ftp://x"]).is_err());
+        assert!(run(&["--sub-account", "AK:SK"]).is_err());
+        assert!(run(&["--sub-account", "AK:SK:not-an-id"]).is_err());
         assert_eq!(parse_args(["--help"], no_env), Ok(Command::Help));
         assert_eq!(parse_args(["-V"], no_env), Ok(Command::Version));
     }

@@ -91,6 +91,14 @@ impl EmuError {
         }
     }
 
+    /// A 401 gateway permission failure (errorCode 210) with the given `details`.
+    pub fn permission(details: &'static str) -> EmuError {
+        EmuError::Gateway {
+            error: GatewayError::PERMISSION_DENIED,
+            details,
+        }
+    }
+
     /// An internal failure (500).
     pub fn internal(detail: impl std::fmt::Display) -> EmuError {
         EmuError::Internal(detail.to_string())

@@ -191,6 +191,18 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             cfg.access_key
         );
     }
+    for a in running.state.sub_accounts() {
+        eprintln!(
+            "pca-emulator: sub account {} (id {}; secret key not shown)",
+            a.access_key, a.id_no
+        );
+    }
+    if cfg.clock_offset_secs != 0 {
+        eprintln!(
+            "pca-emulator: clock shifted by {} s (--clock-offset)",
+            cfg.clock_offset_secs
+        );
+    }
     match running.state.store_path() {
         Some(p) => eprintln!("pca-emulator: data in {}", p.display()),
         None => eprintln!("pca-emulator: data in memory (use --data-dir to persist)"),

@@ -278,6 +278,7 @@ struct Inner {
     ids: Arc<dyn IdGenerator>,
     faults: Faults,
     issuers: IssuerCache,
+    sub_accounts: Vec<crate::emulator::config::SubAccount>,
 }
 
 /// Everything the handlers share; cheap to clone.
@@ -307,6 +308,28 @@ impl EmuState {
         ids: Arc<dyn IdGenerator>,
     ) -> Result<EmuState, EmuError> {
         let store = Store::open(config.data_dir.as_deref())?;
+        // Sub accounts: those given now are stored, then every stored one is known.
+        let sub_accounts = store.write(|c| {
+            for a in &config.sub_accounts {
+                crate::emulator::store::save_sub_account(
+                    c,
+                    &a.access_key,
+                    &a.secret_key,
+                    &a.id_no,
+                )?;
+            }
+            crate::emulator::store::sub_accounts(c)
+        })?;
+        let sub_accounts = sub_accounts
+            .into_iter()
+            .map(
+                |(access_key, secret_key, id_no)| crate::emulator::config::SubAccount {
+                    access_key,
+                    secret_key,
+                    id_no,
+                },
+            )
+            .collect();
         let base_url = config
             .public_url
             .clone()
@@ -321,6 +344,7 @@ impl EmuState {
                 clock,
                 ids,
                 faults: Faults::new(config),
+                sub_accounts,
                 issuers: Mutex::new(HashMap::new()),
             }),
         })
@@ -336,9 +360,17 @@ impl EmuState {
         &self.inner.base_url
     }
 
-    /// The current time (ms).
+    /// The current time (ms), shifted by `--clock-offset`.
     pub fn now_ms(&self) -> i64 {
-        self.inner.clock.now_ms()
+        self.inner
+            .clock
+            .now_ms()
+            .saturating_add(self.inner.config.clock_offset_secs.saturating_mul(1000))
+    }
+
+    /// The sub accounts: from `--sub-account` and, with `--data-dir`, from earlier runs.
+    pub fn sub_accounts(&self) -> &[crate::emulator::config::SubAccount] {
+        &self.inner.sub_accounts
     }
 
     /// The fault knobs.

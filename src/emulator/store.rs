@@ -14,7 +14,8 @@
 //!   (`crl_pem` with its number, next update and the `crl_revision` it reflects);
 //! - `cert`: every certificate a CA signed (end certificates and sub CA certificates), in
 //!   issue order, with its revocation time; `ON DELETE CASCADE` from `ca`;
-//! - `ca_user`: sub accounts holding rights on a CA; `ON DELETE CASCADE` from `ca`.
+//! - `ca_user`: sub accounts holding rights on a CA; `ON DELETE CASCADE` from `ca`;
+//! - `sub_account`: the sub accounts' keys and IDs (`--sub-account`), kept across restarts.
 //!
 //! Depends on `crate::emulator` and `crate::api` only.
 
@@ -87,6 +88,11 @@ CREATE TABLE IF NOT EXISTS ca_user (
     mbr_no    INTEGER NOT NULL,
     added_at  INTEGER NOT NULL,
     PRIMARY KEY (ca_tag, id_no)
+);
+CREATE TABLE IF NOT EXISTS sub_account (
+    access_key  TEXT PRIMARY KEY,
+    secret_key  TEXT NOT NULL,
+    id_no       TEXT NOT NULL
 );
 ";
 
@@ -393,6 +399,63 @@ pub(crate) fn find_ca_by_serial(c: &Connection, serial: &str) -> Result<Option<S
 /// Number of CAs.
 pub(crate) fn count_cas(c: &Connection) -> Result<i64, EmuError> {
     Ok(c.query_row("SELECT COUNT(*) FROM ca", [], |r| r.get(0))?)
+}
+
+/// How many CAs the sub account `id_no` was granted (Add CA User).
+pub(crate) fn count_cas_of_user(c: &Connection, id_no: &str) -> Result<i64, EmuError> {
+    Ok(c.query_row(
+        "SELECT COUNT(*) FROM ca WHERE ca_tag IN (SELECT ca_tag FROM ca_user WHERE id_no = ?1)",
+        [id_no],
+        |r| r.get(0),
+    )?)
+}
+
+/// One page of the CAs the sub account `id_no` was granted, in creation order.
+pub(crate) fn list_cas_of_user(
+    c: &Connection,
+    id_no: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CaRow>, EmuError> {
+    let sql = format!(
+        "SELECT {CA_COLUMNS} FROM ca WHERE ca_tag IN (SELECT ca_tag FROM ca_user WHERE id_no = ?3) \
+         ORDER BY ca_id LIMIT ?1 OFFSET ?2"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![limit, offset, id_no], ca_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Whether the sub account `id_no` was granted the CA `tag`.
+pub(crate) fn is_user(c: &Connection, tag: &str, id_no: &str) -> Result<bool, EmuError> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM ca_user WHERE ca_tag = ?1 AND id_no = ?2")?
+            .query_row([tag, id_no], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+/// Stores a sub account (replacing one with the same access key).
+pub(crate) fn save_sub_account(
+    c: &Connection,
+    access_key: &str,
+    secret_key: &str,
+    id_no: &str,
+) -> Result<(), EmuError> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO sub_account (access_key, secret_key, id_no) VALUES (?1, ?2, ?3)",
+    )?
+    .execute([access_key, secret_key, id_no])?;
+    Ok(())
+}
+
+/// Every stored sub account as `(access_key, secret_key, id_no)`.
+pub(crate) fn sub_accounts(c: &Connection) -> Result<Vec<(String, String, String)>, EmuError> {
+    let mut stmt =
+        c.prepare_cached("SELECT access_key, secret_key, id_no FROM sub_account ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One page of CAs in creation order.

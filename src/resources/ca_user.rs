@@ -85,7 +85,7 @@ impl Resource for CaUserResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Grants a sub account permission on a CA (Add CA User).\n\nBoth arguments force a new permission: nothing changes in place. A permission removed outside Terraform (or whose CA is gone) is noticed at refresh and added again by the next apply. Destroy removes the permission. Import by `<ca_tag>/<id_no>`.",
+            "Grants a sub account permission on a CA (Add CA User).\n\nThis is how a CI job or a team gets its own key pair that may use one CA and nothing else: the main account creates the CAs and grants the sub account (`id_no`, its 36-character ID) the use of one of them. The sub account then sees only its granted CAs in `pca_cas`, and any call on another CA fails with `Permission Denied` (HTTP 401, gateway error 210); the provider's error names the operation, the CA, NAVER's permission for the operation where documented (e.g. `issueEndCert`) and this resource. Creating CAs stays the main account's. Destroying the resource (Delete CA User) takes the right away again. A full example with a second, aliased provider for the sub account is `examples/ci-sub-account` in the provider's repository; `pca-emulator --sub-account ACCESS_KEY:SECRET_KEY:ID_NO` emulates the sub account locally.\n\nBoth arguments force a new permission: nothing changes in place. A permission removed outside Terraform (or whose CA is gone) is noticed at refresh and added again by the next apply. Destroy removes the permission. Import by `<ca_tag>/<id_no>`.",
         )
         .attr(
             Attribute::string("id")

@@ -27,11 +27,11 @@ pub fn client<'a>(ctx: &'a Ctx<PcaData>, diags: &mut Diagnostics) -> Option<&'a 
 /// Records a failed API call as an error: what failed, the API's code and message, the
 /// request id, and what to do next.
 pub fn api_error(diags: &mut Diagnostics, summary: &str, err: &ClientError) {
+    // The error already says what to check (clock, credentials, permission, endpoint);
+    // throttling is mentioned only when the service throttled or was unavailable.
     let mut detail = err.to_string();
-    if err.is_clock_skew() {
-        detail.push_str("\n\nCheck the system clock: the API rejects requests whose timestamp is more than 5 minutes off.");
-    } else if err.is_retryable() {
-        detail.push_str("\n\nThe API may be throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
+    if matches!(err.status(), Some(429 | 503)) {
+        detail.push_str("\n\nThe API is throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
     }
     diags.error(summary, detail);
 }

@@ -274,9 +274,13 @@ pub(crate) fn get_ca_list(state: &EmuState, call: &Call) -> Result<Response, Emu
     let size = state.config().ca_page_size;
     let (page, offset) = page_of(call, size)?;
     let limit = i64::try_from(size).unwrap_or(i64::MAX);
-    let (total, rows) = state
-        .store()
-        .read(|c| Ok((store::count_cas(c)?, store::list_cas(c, offset, limit)?)))?;
+    let (total, rows) = state.store().read(|c| match &call.sub_account {
+        None => Ok((store::count_cas(c)?, store::list_cas(c, offset, limit)?)),
+        Some(id) => Ok((
+            store::count_cas_of_user(c, id)?,
+            store::list_cas_of_user(c, id, offset, limit)?,
+        )),
+    })?;
     let list = rows
         .iter()
         .map(|r| ca_record(state, r))

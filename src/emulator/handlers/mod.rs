@@ -46,6 +46,9 @@ pub(crate) struct Call {
     pub(crate) query: Vec<(String, String)>,
     /// The raw body.
     pub(crate) body: Bytes,
+    /// The sub account's `idNo` when a sub account signed the request (`None`: the main
+    /// account).
+    pub(crate) sub_account: Option<String>,
 }
 
 impl Call {
@@ -169,8 +172,8 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
     let (parts, body) = request.into_parts();
     let found = Method::parse(parts.method.as_str())
         .and_then(|m| ops::find(m, parts.uri.path()))
-        .and_then(|(op, params)| handler(op).map(|h| (h, params)));
-    let Some((handler, params)) = found else {
+        .and_then(|(op, params)| handler(op).map(|h| (op, h, params)));
+    let Some((op, handler, params)) = found else {
         return EmuError::not_found(format!(
             "no operation {} {}",
             parts.method,
@@ -186,9 +189,14 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
         params,
         query: uri::parse_query(parts.uri.query().unwrap_or("")),
         body,
+        sub_account: parts
+            .extensions
+            .get::<crate::emulator::auth::SubAccountId>()
+            .map(|s| s.0.clone()),
     };
     let result = tokio::task::spawn_blocking(move || {
         housekeeping(&state)?;
+        authorize(&state, op, &call)?;
         handler(&state, &call)
     })
     .await;
@@ -196,6 +204,28 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
         Ok(Ok(response)) => response,
         Ok(Err(e)) => e.into_response(),
         Err(join) => EmuError::internal(format_args!("handler failed: {join}")).into_response(),
+    }
+}
+
+/// A sub account's rights (the gateway's, before the service sees the request): Create CA
+/// is the main account's; an operation on a CA needs Add CA User to have granted the sub
+/// account's `idNo` on that CA; Get CA List is filtered by its handler.
+fn authorize(state: &EmuState, op: &Operation, call: &Call) -> Result<(), EmuError> {
+    let Some(id) = &call.sub_account else {
+        return Ok(());
+    };
+    if op.name == ops::CREATE_CA.name {
+        return Err(EmuError::permission(
+            crate::emulator::auth::MAIN_ACCOUNT_ONLY,
+        ));
+    }
+    let tag = call.ca_tag();
+    if tag.is_empty() || state.store().read(|c| store::is_user(c, tag, id))? {
+        Ok(())
+    } else {
+        Err(EmuError::permission(
+            crate::emulator::auth::NO_CA_PERMISSION,
+        ))
     }
 }
 
