@@ -249,6 +249,14 @@ impl Provider for PcaProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {
         crate::data_sources::all()
     }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::framework::action::DynAction<PcaData>>> {
+        crate::actions::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn crate::framework::list::DynListResource<PcaData>>> {
+        crate::list::all()
+    }
 }
 
 /// Resolves the provider block with the environment fallbacks. Errors carry the attribute

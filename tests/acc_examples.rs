@@ -17,6 +17,7 @@ fn examples() -> Vec<PathBuf> {
         "data-sources",
         "ephemeral-resources",
         "functions",
+        "actions",
     ] {
         let Ok(dirs) = std::fs::read_dir(root.join(kind)) else {
             continue;
@@ -27,6 +28,7 @@ fn examples() -> Vec<PathBuf> {
                 "data-source.tf",
                 "ephemeral-resource.tf",
                 "function.tf",
+                "action.tf",
             ] {
                 let p = d.path().join(f);
                 if p.is_file() {

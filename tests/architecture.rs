@@ -99,6 +99,14 @@ fn layers_import_only_what_they_may() {
         ],
     );
     check_imports("emulator", &["emulator", "api"]);
+    // Actions and list resources may use resources/ (its helpers, operations and models, so
+    // an action runs an operation and a list finds objects the way the resource knows them).
+    for layer in ["actions", "list"] {
+        check_imports(
+            layer,
+            &[layer, "resources", "framework", "client", "api", "provider"],
+        );
+    }
 }
 
 #[test]

@@ -50,6 +50,16 @@ fn docs_are_current() {
             .iter()
             .map(|f| (f.name(), f.definition()))
             .collect(),
+        actions: p
+            .actions()
+            .iter()
+            .map(|a| (a.type_name(), a.schema()))
+            .collect(),
+        list_resources: p
+            .list_resources()
+            .iter()
+            .map(|l| (l.type_name(), l.schema()))
+            .collect(),
         identities: p
             .resources()
             .iter()
@@ -82,9 +92,7 @@ fn docs_are_current() {
         }
     }
     for extra in existing.iter().filter(|f| !pages.contains_key(*f)) {
-        problems.push(format!(
-            "docs/{extra} belongs to no resource or data source"
-        ));
+        problems.push(format!("docs/{extra} belongs to no type of the provider"));
     }
     assert!(
         problems.is_empty(),
