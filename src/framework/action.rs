@@ -11,9 +11,8 @@
 use super::convert::{decode_dynamic, diags_to_proto, schema_to_proto};
 use super::diag::Diagnostics;
 use super::path::AttrPath;
-use super::resource::{Ctx, decode_model};
+use super::resource::{Ctx, decode_for_validate, decode_model};
 use super::schema::Schema;
-use super::typed::from_value;
 use super::validate;
 use crate::protocol::proto::tfplugin6 as pb;
 use crate::protocol::value::{Type, Value};
@@ -110,11 +109,8 @@ impl<A: Action> DynAction<A::Data> for A {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        match from_value::<A::Model>(config) {
-            Ok(m) => Action::validate(self, &m, diags),
-            // Unknown values the model cannot hold: nothing to check until they are known.
-            Err(_) if !config.is_wholly_known() => {}
-            Err(e) => diags.bug(format!("Could not read the action configuration: {e}")),
+        if let Some(m) = decode_for_validate::<A::Model>(config, "action configuration", diags) {
+            Action::validate(self, &m, diags);
         }
     }
 

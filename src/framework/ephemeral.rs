@@ -10,9 +10,9 @@
 use super::convert::{decode_dynamic, diags_to_proto, encode_dynamic, schema_to_proto};
 use super::diag::Diagnostics;
 use super::path::AttrPath;
-use super::resource::{Ctx, decode_model, encode_model};
+use super::resource::{Ctx, decode_for_validate, decode_model, encode_model};
 use super::schema::Schema;
-use super::typed::from_value;
+use super::server::unknowns_to_null;
 use super::validate;
 use crate::protocol::proto::tfplugin6 as pb;
 use crate::protocol::value::{Type, Value};
@@ -154,10 +154,8 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Data> for E {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        match from_value::<E::Model>(config) {
-            Ok(m) => EphemeralResource::validate(self, &m, diags),
-            Err(_) if !config.is_wholly_known() => {}
-            Err(e) => diags.bug(format!("Could not read the configuration: {e}")),
+        if let Some(m) = decode_for_validate::<E::Model>(config, "configuration", diags) {
+            EphemeralResource::validate(self, &m, diags);
         }
     }
 
@@ -212,34 +210,6 @@ fn timestamp(t: SystemTime) -> prost_types::Timestamp {
     prost_types::Timestamp {
         seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         nanos: i32::try_from(d.subsec_nanos()).unwrap_or(0),
-    }
-}
-
-/// Turns every unknown inside `v` into null, reporting whether any was found.
-fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
-    match v {
-        Value::Unknown => {
-            *found = true;
-            Value::Null
-        }
-        Value::List(items) => Value::List(
-            items
-                .into_iter()
-                .map(|i| unknowns_to_null(i, found))
-                .collect(),
-        ),
-        Value::Set(items) => Value::Set(
-            items
-                .into_iter()
-                .map(|i| unknowns_to_null(i, found))
-                .collect(),
-        ),
-        Value::Map(m) => Value::Map(
-            m.into_iter()
-                .map(|(k, i)| (k, unknowns_to_null(i, found)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 

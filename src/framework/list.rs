@@ -14,10 +14,9 @@ use super::convert::{decode_dynamic, diags_to_proto, encode_dynamic, schema_to_p
 use super::diag::Diagnostics;
 use super::identity::ResolvedIdentity;
 use super::path::AttrPath;
-use super::resource::{Ctx, DynResource, decode_model, encode_model};
+use super::resource::{Ctx, DynResource, decode_for_validate, decode_model, encode_model};
 use super::schema::Schema;
 use super::server::finish_state;
-use super::typed::from_value;
 use super::validate;
 use crate::protocol::proto::tfplugin6 as pb;
 use crate::protocol::value::{Type, Value};
@@ -95,10 +94,8 @@ impl<L: ListResource> DynListResource<L::Data> for L {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        match from_value::<L::Config>(config) {
-            Ok(m) => ListResource::validate(self, &m, diags),
-            Err(_) if !config.is_wholly_known() => {}
-            Err(e) => diags.bug(format!("Could not read the list configuration: {e}")),
+        if let Some(m) = decode_for_validate::<L::Config>(config, "list configuration", diags) {
+            ListResource::validate(self, &m, diags);
         }
     }
 

@@ -330,6 +330,23 @@ pub(crate) fn decode_model<M: DeserializeOwned>(
     }
 }
 
+/// Decodes a configuration for validation: `None` (and no diagnostic) when it still holds
+/// unknown values the model cannot carry, since nothing can be checked until they are known.
+pub(crate) fn decode_for_validate<M: DeserializeOwned>(
+    config: &Value,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<M> {
+    match from_value(config) {
+        Ok(m) => Some(m),
+        Err(_) if !config.is_wholly_known() => None,
+        Err(e) => {
+            diags.bug(format!("Could not read the {what}: {e}"));
+            None
+        }
+    }
+}
+
 /// Encodes a model, recording a provider-bug diagnostic on failure.
 pub(crate) fn encode_model<M: Serialize>(
     m: &M,
@@ -376,11 +393,8 @@ impl<R: Resource> DynResource<R::Data> for R {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        match from_value::<R::Model>(config) {
-            Ok(m) => Resource::validate(self, &m, diags),
-            // Unknown values the model cannot hold: nothing to check until they are known.
-            Err(_) if !config.is_wholly_known() => {}
-            Err(e) => diags.bug(format!("Could not read the configuration: {e}")),
+        if let Some(m) = decode_for_validate::<R::Model>(config, "configuration", diags) {
+            Resource::validate(self, &m, diags);
         }
     }
 

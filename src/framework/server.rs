@@ -235,7 +235,7 @@ fn capabilities() -> pb::ServerCapabilities {
 }
 
 /// Turns every unknown inside `v` into null, reporting whether any was found.
-fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
+pub(super) fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
     match v {
         Value::Unknown => {
             *found = true;
