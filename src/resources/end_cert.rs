@@ -23,11 +23,13 @@ use super::common::{
     ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
     validity_days_attribute,
 };
+use super::common::{extended_key_usage_name, key_usage_name};
 use super::snapshot;
 use crate::api::model::{
     CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery, SignEndCsrRequest,
     X509EndCertParameters,
 };
+use crate::api::profile::{self, ExtendedKeyUsage, KeyUsage, OtherName};
 use crate::client::Client;
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
@@ -36,7 +38,7 @@ use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
 use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::typed::Val;
-use crate::framework::validate;
+use crate::framework::validate::{self, Validator};
 use crate::provider::PcaData;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -62,6 +64,14 @@ pub struct EndCertModel {
     pub alt_names: Val<Vec<String>>,
     /// `ip_addresses`
     pub ip_addresses: Val<Vec<String>>,
+    /// `uri_sans`
+    pub uri_sans: Val<Vec<String>>,
+    /// `other_names`
+    pub other_names: Val<Vec<OtherNameFlat>>,
+    /// `key_usages`
+    pub key_usages: Val<Vec<String>>,
+    /// `extended_key_usages`
+    pub extended_key_usages: Val<Vec<String>>,
     /// `validity_days`
     pub validity_days: Val<i64>,
     /// `revoke_on_destroy`
@@ -108,6 +118,54 @@ pub struct EndSubjectFlat {
     pub organizational_unit: Val<String>,
     /// `street_address`
     pub street_address: Val<String>,
+    /// `postal_code`
+    pub postal_code: Val<String>,
+}
+
+/// One element of `other_names`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OtherNameFlat {
+    /// `oid`
+    pub oid: Val<String>,
+    /// `value`
+    pub value: Val<String>,
+}
+
+/// The end-entity key usages a configuration may ask for (Terraform names).
+pub const END_KEY_USAGES: [&str; 7] = [
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "encipher_only",
+    "decipher_only",
+];
+
+/// The extended key usages a configuration may ask for (Terraform names).
+pub const END_EXTENDED_KEY_USAGES: [&str; 6] = [
+    "server_auth",
+    "client_auth",
+    "code_signing",
+    "email_protection",
+    "time_stamping",
+    "ocsp_signing",
+];
+
+/// The wire name of a Terraform key-usage name (see `api::profile` for the choice).
+fn key_usage_wire(name: &str) -> Option<&'static str> {
+    KeyUsage::ALL
+        .into_iter()
+        .find(|k| key_usage_name(*k) == name)
+        .map(KeyUsage::wire)
+}
+
+/// The wire name of a Terraform extended-key-usage name.
+fn extended_key_usage_wire(name: &str) -> Option<&'static str> {
+    ExtendedKeyUsage::ALL
+        .into_iter()
+        .find(|e| extended_key_usage_name(*e) == name)
+        .map(ExtendedKeyUsage::wire)
 }
 
 impl From<Subject> for EndSubjectFlat {
@@ -120,6 +178,7 @@ impl From<Subject> for EndSubjectFlat {
             organization: s.organization,
             organizational_unit: s.organizational_unit,
             street_address: Val::Null,
+            postal_code: Val::Null,
         }
     }
 }
@@ -173,8 +232,14 @@ impl Resource for EndCertResource {
                 .validate(validate::length_between(0, 128))
                 .description("Street address, up to 128 characters."),
         );
+        subject.push(
+            Attribute::string("postal_code")
+                .optional()
+                .validate(validate::length_between(0, 128))
+                .description("Postal code (`postalCode`, OID 2.5.4.17), up to 128 characters."),
+        );
         Schema::new(
-            "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
+            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; when a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
         )
         .version(SCHEMA_VERSION)
         .attr(
@@ -218,6 +283,52 @@ impl Resource for EndCertResource {
                 .requires_replace()
                 .validate(ip_validator())
                 .description("Subject alternative names: IPv4 and IPv6 addresses."),
+        )
+        .attr(
+            Attribute::list("uri_sans", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(Validator::string("an absolute URI; a SPIFFE ID for spiffe://", |u| {
+                    profile::uri_problem(u).map_or(Ok(()), |p| Err(format!("must be an absolute URI (a SPIFFE ID when the scheme is spiffe): {p}")))
+                })))
+                .description("Subject alternative names: URIs, such as a SPIFFE ID (`spiffe://corp.example/ns/prod/sa/api`). Each must be an absolute URI without commas or spaces; `spiffe://` URIs must follow the SPIFFE ID rules (lower-case trust domain without port or user info, path segments of letters, digits, `.`, `-`, `_`, no query or fragment). Sent as `x509Parameters.uri`. Computed from the certificate with `csr_pem` and after import. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::nested(
+                "other_names",
+                Nesting::List,
+                vec![
+                    Attribute::string("oid")
+                        .required()
+                        .validate(Validator::string("a dotted OID", |o| {
+                            if profile::is_dotted_oid(o) { Ok(()) } else { Err(format!("must be a dotted object identifier such as 1.3.6.1.4.1.311.20.2.3; got {o:?}")) }
+                        }))
+                        .description("The other name's type, a dotted OID: `1.3.6.1.4.1.311.20.2.3` is the Microsoft user principal name (UPN) of smart-card logon."),
+                    Attribute::string("value")
+                        .required()
+                        .validate(Validator::string("a UTF-8 value without commas", |v| {
+                            OtherName { oid: "1.2".into(), value: v.to_owned() }.problem().map_or(Ok(()), Err)
+                        }))
+                        .description("The value, written as a UTF8String (no commas: the API separates other names with commas)."),
+                ],
+            )
+            .optional_computed()
+            .requires_replace()
+            .description("Subject alternative names of type otherName with a UTF-8 value, sent as `x509Parameters.other` (`{OID};UTF8:{value}`, comma-separated). Computed from the certificate with `csr_pem` and after import. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::set("key_usages", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(validate::one_of(&END_KEY_USAGES)))
+                .description("Key usages, named as the `tls` provider names them: `digital_signature`, `content_commitment`, `key_encipherment`, `data_encipherment`, `key_agreement`, `encipher_only`, `decipher_only`. Unset: the service's default (`digital_signature`, plus `key_encipherment` for RSA keys), and nothing is sent. Set: sent as `x509Parameters.keyUsage` with Go/Vault-style names (`DigitalSignature`, `KeyAgreement`, …; the API's value names are not documented, see the guide). Computed from the certificate when unset. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::set("extended_key_usages", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(validate::one_of(&END_EXTENDED_KEY_USAGES)))
+                .description("Extended key usages: `server_auth`, `client_auth`, `code_signing`, `email_protection`, `time_stamping`, `ocsp_signing`. Unset: server and client authentication (today's certificate), and nothing is sent. Set: exactly these, sent as `x509Parameters.extendedKeyUsage` (`ServerAuth`, `ClientAuth`, `CodeSigning`, `EmailProtection`, `TimeStamping`, `OCSPSigning`). Computed from the certificate when unset. Changing it forces a new certificate."),
         )
         .attr(validity_days_attribute("certificate"))
         .attr(
@@ -279,6 +390,10 @@ impl Resource for EndCertResource {
                 ("subject", !c.subject.is_null()),
                 ("alt_names", !c.alt_names.is_null()),
                 ("ip_addresses", !c.ip_addresses.is_null()),
+                ("uri_sans", !c.uri_sans.is_null()),
+                ("other_names", !c.other_names.is_null()),
+                ("key_usages", !c.key_usages.is_null()),
+                ("extended_key_usages", !c.extended_key_usages.is_null()),
             ] {
                 if set {
                     diags.error_at(
@@ -415,6 +530,9 @@ impl Resource for EndCertResource {
             s.issuer_pem = Val::Null;
             s.chain_pem = Val::Null;
         }
+        if let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
+            warn_profile_mismatch(&s, &sum, diags);
+        }
         Some(finish(s))
     }
 
@@ -456,7 +574,10 @@ impl Resource for EndCertResource {
         }
         if imported && let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
             s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
-            s.subject = Val::Known(EndSubjectFlat::from(sum.subject.clone()));
+            let mut subject = EndSubjectFlat::from(sum.subject.clone());
+            subject.street_address = sum.street_address.clone().map_or(Val::Null, Val::Known);
+            subject.postal_code = sum.postal_code.clone().map_or(Val::Null, Val::Known);
+            s.subject = Val::Known(subject);
             s.alt_names = if sum.alt_names.is_empty() {
                 Val::Null
             } else {
@@ -659,6 +780,32 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
         ip: join_list(&plan.ip_addresses),
         organization: text(&subject.organization),
         organization_unit: text(&subject.organizational_unit),
+        postal_code: text(&subject.postal_code),
+        uri: join_list(&plan.uri_sans),
+        other: plan.other_names.known().and_then(|l| {
+            profile::other_names_to_wire(
+                &l.iter()
+                    .filter_map(|o| {
+                        Some(OtherName {
+                            oid: o.oid.known()?.clone(),
+                            value: o.value.known()?.clone(),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        key_usage: plan.key_usages.known().map(|l| {
+            l.iter()
+                .filter_map(|n| key_usage_wire(n))
+                .map(str::to_owned)
+                .collect()
+        }),
+        extended_key_usage: plan.extended_key_usages.known().map(|l| {
+            l.iter()
+                .filter_map(|n| extended_key_usage_wire(n))
+                .map(str::to_owned)
+                .collect()
+        }),
         locality: text(&subject.locality),
         state_province: text(&subject.state_province),
         street_address: text(&subject.street_address),
@@ -702,6 +849,89 @@ fn parse_rfc3339(t: &str) -> Option<i64> {
     Some(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000)
 }
 
+/// Warns when the issued certificate lacks a configured URI, other name or usage (the
+/// API's usage value names are unconfirmed: a service that ignores them is said so, with
+/// what the certificate holds).
+fn warn_profile_mismatch(
+    s: &EndCertModel,
+    sum: &super::common::CertSummary,
+    diags: &mut Diagnostics,
+) {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let checks = [
+        ("uri_sans", s.uri_sans.known(), &sum.uri_sans),
+        ("key_usages", s.key_usages.known(), &sum.key_usages),
+        (
+            "extended_key_usages",
+            s.extended_key_usages.known(),
+            &sum.extended_key_usages,
+        ),
+    ];
+    for (name, asked, got) in checks {
+        if let Some(asked) = asked
+            && sorted(asked) != sorted(got)
+        {
+            diags.warning_at(
+                AttrPath::root(name),
+                "Certificate Differs from Configuration",
+                format!("{name} asked for {asked:?}, but the issued certificate holds {got:?}. The API may not honour this member; check the certificate before relying on it."),
+            );
+        }
+    }
+    if let Some(asked) = s.other_names.known() {
+        let got: Vec<(String, String)> = sum
+            .other_names
+            .iter()
+            .map(|o| (o.oid.clone(), o.value.clone()))
+            .collect();
+        let want: Vec<(String, String)> = asked
+            .iter()
+            .filter_map(|o| Some((o.oid.known()?.clone(), o.value.known()?.clone())))
+            .collect();
+        if want != got {
+            diags.warning_at(
+                AttrPath::root("other_names"),
+                "Certificate Differs from Configuration",
+                format!(
+                    "other_names asked for {want:?}, but the issued certificate holds {got:?}."
+                ),
+            );
+        }
+    }
+}
+
+/// Fills the profile attributes not known yet (left unset in the configuration, the CSR
+/// path, import) from the certificate: URI and other-name SANs, key usages and extended key
+/// usages; an absent list is null.
+fn read_back_profile(s: &mut EndCertModel, sum: &super::common::CertSummary) {
+    fn list<T: Clone>(v: &mut Val<Vec<T>>, from: &[T]) {
+        if !v.is_known() {
+            *v = if from.is_empty() {
+                Val::Null
+            } else {
+                Val::Known(from.to_vec())
+            };
+        }
+    }
+    list(&mut s.uri_sans, &sum.uri_sans);
+    list(&mut s.key_usages, &sum.key_usages);
+    list(&mut s.extended_key_usages, &sum.extended_key_usages);
+    let others: Vec<OtherNameFlat> = sum
+        .other_names
+        .iter()
+        .map(|o| OtherNameFlat {
+            oid: Val::Known(o.oid.clone()),
+            value: Val::Known(o.value.clone()),
+        })
+        .collect();
+    list(&mut s.other_names, &others);
+}
+
 /// Fills what the certificate itself says (validity, key type) and the renewal flag, and
 /// turns anything still unknown into null.
 fn finish(mut s: EndCertModel) -> EndCertModel {
@@ -714,6 +944,7 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
         if !s.validity_days.is_known() {
             s.validity_days = Val::Known(days_between(sum.not_before_ms, sum.not_after_ms));
         }
+        read_back_profile(&mut s, &sum);
     }
     s.ready_for_renewal = Val::Known(renewal_due(
         s.not_after.known(),
@@ -830,6 +1061,75 @@ mod tests {
         assert_eq!(
             d.iter().next().and_then(|x| x.path.clone()),
             Some(AttrPath::root("subject"))
+        );
+    }
+
+    #[test]
+    fn profile_members_are_sent_only_when_set() {
+        let plain = EndCertModel {
+            subject: Val::Known(EndSubjectFlat {
+                common_name: Val::Known("api".into()),
+                ..EndSubjectFlat::default()
+            }),
+            ..EndCertModel::default()
+        };
+        let p = to_parameters(&plain);
+        assert_eq!(
+            (
+                p.uri,
+                p.other,
+                p.key_usage,
+                p.extended_key_usage,
+                p.postal_code
+            ),
+            (None, None, None, None, None)
+        );
+        let m = EndCertModel {
+            uri_sans: Val::Known(vec!["spiffe://corp.example/a".into()]),
+            other_names: Val::Known(vec![OtherNameFlat {
+                oid: Val::Known("1.3.6.1.4.1.311.20.2.3".into()),
+                value: Val::Known("alice@corp.example".into()),
+            }]),
+            key_usages: Val::Known(vec!["digital_signature".into(), "key_agreement".into()]),
+            extended_key_usages: Val::Known(vec!["client_auth".into(), "ocsp_signing".into()]),
+            ..plain
+        };
+        let p = to_parameters(&m);
+        assert_eq!(p.uri.as_deref(), Some("spiffe://corp.example/a"));
+        assert_eq!(
+            p.other.as_deref(),
+            Some("1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.example")
+        );
+        assert_eq!(
+            p.key_usage,
+            Some(vec!["DigitalSignature".into(), "KeyAgreement".into()])
+        );
+        assert_eq!(
+            p.extended_key_usage,
+            Some(vec!["ClientAuth".into(), "OCSPSigning".into()])
+        );
+        for n in END_KEY_USAGES {
+            assert!(key_usage_wire(n).is_some(), "{n}");
+        }
+        for n in END_EXTENDED_KEY_USAGES {
+            assert!(extended_key_usage_wire(n).is_some(), "{n}");
+        }
+    }
+
+    #[test]
+    fn profile_members_conflict_with_csr() {
+        let mut d = Diagnostics::new();
+        let m = EndCertModel {
+            csr_pem: Val::Known(
+                "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----".into(),
+            ),
+            uri_sans: Val::Known(vec!["spiffe://x/y".into()]),
+            ..EndCertModel::default()
+        };
+        EndCertResource.validate(&m, &mut d);
+        assert_eq!(
+            d.iter().next().and_then(|x| x.path.clone()),
+            Some(AttrPath::root("uri_sans"))
         );
     }
 }
