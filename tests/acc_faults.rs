@@ -233,11 +233,55 @@ fn acc_provider_exits_promptly_when_terraform_is_sigkilled_mid_apply() {
     );
 }
 
-/// Kills Terraform (`signal`) once Create CA has committed but before its answer arrives,
-/// then kills the emulator (-9) and restarts it on the same data. The next apply stops with
-/// an error naming the CA it found by alias and the exact import; after the import the
-/// configuration converges with one CA.
-fn create_ca_interrupted(signal: &str) {
+/// Who is killed mid-apply, and how.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Victim {
+    /// Terraform, with SIGKILL: nothing is saved, the provider is orphaned.
+    TerraformKill,
+    /// Terraform, with SIGINT (Ctrl-C): it asks the provider to stop and waits.
+    TerraformInt,
+    /// The provider process, with SIGKILL: Terraform reports the plugin crash.
+    ProviderKill,
+}
+
+/// Interrupts `apply` as `victim` says, then kills the emulator (-9) while the write's
+/// answer is still held back, and waits for Terraform and its providers to be gone.
+fn interrupt(apply: Running, victim: Victim, emu: Emulator) {
+    let providers = providers_in_group(apply.pid());
+    assert!(
+        !providers.is_empty(),
+        "no provider serving:\n{}",
+        apply.text()
+    );
+    match victim {
+        Victim::TerraformKill => apply.signal("KILL"),
+        Victim::TerraformInt => {
+            apply.signal("INT");
+            apply.wait_for("Interrupt received", Duration::from_secs(10));
+        }
+        Victim::ProviderKill => {
+            for p in &providers {
+                send(*p, "KILL");
+            }
+        }
+    }
+    send(emu.pid(), "KILL");
+    drop(emu);
+    let out = apply.finish();
+    assert!(
+        !out.contains("Apply complete!"),
+        "the interrupted apply must not complete:\n{out}"
+    );
+    wait_until(Duration::from_secs(5), "the providers to exit", || {
+        providers.iter().all(|p| !alive(*p))
+    });
+}
+
+/// Interrupts the apply once Create CA has committed but before its answer arrives, kills
+/// the emulator (-9) and restarts it on the same data. The next apply stops with an error
+/// naming the CA it found by alias and the exact import; after the import the configuration
+/// converges with one CA.
+fn create_ca_interrupted(victim: Victim) {
     let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
     let data = data_dir(&ws);
     let data = data.to_str().expect("utf-8 path");
@@ -256,24 +300,7 @@ fn create_ca_interrupted(signal: &str) {
         .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
         .expect("the CA's tag")
         .to_string();
-    let providers = providers_in_group(apply.pid());
-    apply.signal(signal);
-    if signal == "INT" {
-        // Terraform asks the provider to stop and waits; the emulator then dies with the
-        // answer still held back, which the provider cannot get any more.
-        apply.wait_for("Interrupt received", Duration::from_secs(10));
-    }
-    let emu_pid = emu.pid();
-    send(emu_pid, "KILL");
-    drop(emu);
-    let out = apply.finish();
-    assert!(
-        !out.contains("Apply complete!"),
-        "the interrupted apply must not complete:\n{out}"
-    );
-    wait_until(Duration::from_secs(5), "the providers to exit", || {
-        providers.iter().all(|p| !alive(*p))
-    });
+    interrupt(apply, victim, emu);
 
     // The emulator restarts on the same data, without the delay.
     let emu = Emulator::start(&["--data-dir", data]);
@@ -296,10 +323,184 @@ fn create_ca_interrupted(signal: &str) {
 
 #[test]
 fn acc_create_ca_terraform_sigkilled_then_emulator_killed_adopt_by_import() {
-    create_ca_interrupted("KILL");
+    create_ca_interrupted(Victim::TerraformKill);
 }
 
 #[test]
 fn acc_create_ca_terraform_sigint_then_emulator_killed_adopt_by_import() {
-    create_ca_interrupted("INT");
+    create_ca_interrupted(Victim::TerraformInt);
+}
+
+#[test]
+fn acc_create_ca_provider_sigkilled_then_emulator_killed_adopt_by_import() {
+    create_ca_interrupted(Victim::ProviderKill);
+}
+
+const PENDING_SUB_SIGNED: &str = r#"
+resource "pca_ca" "sub" {
+  alias    = "kill-sub"
+  ca_type  = "PRIVATE_SUB"
+  key_type = "EC256"
+  subject = {
+    common_name = "Kill Sub CA"
+  }
+}
+
+resource "pca_sub_ca_cert" "sub" {
+  ca_tag        = pca_ca.root.ca_tag
+  csr_pem       = pca_ca.sub.csr_pem
+  validity_days = 365
+}
+"#;
+
+fn signing_count(emu: &Emulator, alias: &str) -> i64 {
+    block_on(emu.client().find_ca_by_alias(alias))
+        .ok()
+        .flatten()
+        .and_then(|r| r.ca_info.and_then(|i| i.signing_count))
+        .unwrap_or(0)
+}
+
+/// Sign Sub Csr interrupted after the parent signed: the signature whose answer was lost
+/// is the only trace (the parent's signing count); the next apply signs again and converges.
+fn sign_sub_csr_interrupted(victim: Victim) {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    let data = data_dir(&ws);
+    let data = data.to_str().expect("utf-8 path");
+    let emu = Emulator::start(&[
+        "--data-dir",
+        data,
+        "--write-delay-ms",
+        "20000",
+        "--write-delay-only",
+        "/sub/sign",
+    ]);
+    write_main(&ws, &emu, &format!("{ROOT}{PENDING_SUB_SIGNED}"));
+    let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
+    apply.wait_for("pca_sub_ca_cert.sub: Creating...", Duration::from_secs(60));
+    wait_until(Duration::from_secs(30), "the parent to sign", || {
+        signing_count(&emu, "kill-root") >= 1
+    });
+    interrupt(apply, victim, emu);
+
+    let emu = Emulator::start(&["--data-dir", data]);
+    write_main(&ws, &emu, &format!("{ROOT}{PENDING_SUB_SIGNED}"));
+    let out = ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.contains("1 added"), "{out}");
+    assert_empty_plan(&ws, "after the interrupted signature");
+    let cas = block_on(emu.client().get_ca_list_all()).expect("list");
+    assert_eq!(cas.len(), 2, "no duplicate CA: {cas:#?}");
+    assert_eq!(
+        signing_count(&emu, "kill-root"),
+        2,
+        "one lost signature and the one in state"
+    );
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+}
+
+#[test]
+fn acc_sign_sub_csr_terraform_sigkilled_then_emulator_killed_converges() {
+    sign_sub_csr_interrupted(Victim::TerraformKill);
+}
+
+#[test]
+fn acc_sign_sub_csr_provider_sigkilled_then_emulator_killed_converges() {
+    sign_sub_csr_interrupted(Victim::ProviderKill);
+}
+
+const BATCH: &str = r#"
+resource "pca_end_cert" "batch" {
+  count         = 6
+  ca_tag        = pca_ca.root.ca_tag
+  key_type      = "EC256"
+  validity_days = 30
+  subject = {
+    common_name = "b${count.index}.kill.example"
+  }
+}
+"#;
+
+/// Serials of the certificates of `ca_tag` in the emulator.
+fn serials(emu: &Emulator, ca_tag: &str) -> Vec<String> {
+    let tag = pca::api::model::CaTag::from(ca_tag.to_owned());
+    block_on(emu.client().get_end_cert_list_all(&tag))
+        .expect("list certificates")
+        .into_iter()
+        .map(|s| s.canonical())
+        .collect()
+}
+
+/// A batch of issuances interrupted while their answers are held back: the next apply
+/// issues the batch again, and the only leftovers are the certificates whose answers were
+/// lost (no more than were in flight), found by listing the CA's certificates and
+/// comparing with the state, and revoked.
+fn batch_interrupted(victim: Victim) {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    let data = data_dir(&ws);
+    let data = data.to_str().expect("utf-8 path");
+    let emu = Emulator::start(&[
+        "--data-dir",
+        data,
+        "--write-delay-ms",
+        "20000",
+        "--write-delay-only",
+        "/cert",
+    ]);
+    let config = format!("{ROOT}{BATCH}\noutput \"root_tag\" {{ value = pca_ca.root.ca_tag }}\n");
+    write_main(&ws, &emu, &config);
+    let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
+    apply.wait_for("pca_end_cert.batch[", Duration::from_secs(60));
+    let root = block_on(emu.client().find_ca_by_alias("kill-root"))
+        .ok()
+        .flatten()
+        .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
+        .expect("root tag")
+        .to_string();
+    wait_until(Duration::from_secs(30), "the batch to be issued", || {
+        serials(&emu, &root).len() >= 6
+    });
+    interrupt(apply, victim, emu);
+
+    let emu = Emulator::start(&["--data-dir", data]);
+    write_main(&ws, &emu, &config);
+    let out = ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.contains("6 added"), "{out}");
+    assert_empty_plan(&ws, "after the interrupted batch");
+    let state: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["show", "-json"])).expect("show -json");
+    let in_state: Vec<String> = state["values"]["root_module"]["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["type"] == "pca_end_cert")
+        .filter_map(|r| r["values"]["serial_number"].as_str())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    assert_eq!(in_state.len(), 6, "six certificates in state: {in_state:?}");
+    let all = serials(&emu, &root);
+    let orphans: Vec<&String> = all.iter().filter(|s| !in_state.contains(s)).collect();
+    assert_eq!(all.len(), 12, "6 in state + 6 lost answers: {all:#?}");
+    assert_eq!(
+        orphans.len(),
+        6,
+        "the lost answers only: {orphans:#?}\n{state}"
+    );
+    // The documented clean-up: revoke what no state holds.
+    let tag = pca::api::model::CaTag::from(root);
+    for serial in &orphans {
+        let serial = pca::api::model::SerialNo::from((*serial).clone());
+        block_on(emu.client().revoke_end_cert(&tag, &serial)).expect("revoke an orphan");
+    }
+    assert_empty_plan(&ws, "after revoking the orphans (not in state)");
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+}
+
+#[test]
+fn acc_certificate_batch_terraform_sigkilled_then_emulator_killed_leaves_only_lost_answers() {
+    batch_interrupted(Victim::TerraformKill);
+}
+
+#[test]
+fn acc_certificate_batch_terraform_sigint_then_emulator_killed_leaves_only_lost_answers() {
+    batch_interrupted(Victim::TerraformInt);
 }

@@ -99,6 +99,9 @@ pub struct Config {
     /// (`--write-delay-ms`): the window in which a killed client loses the answer to a
     /// write that happened.
     pub write_delay_ms: u64,
+    /// Only requests whose path contains this text get `write_delay_ms`
+    /// (`--write-delay-only`, e.g. `/sub/sign` or `/cert`); `None`: every write.
+    pub write_delay_only: Option<String>,
     /// `Retry-After` seconds sent with injected 429 and 503 faults
     /// (`--fault-retry-after N|none`, default 1); `None` sends no header.
     pub fault_retry_after: Option<u64>,
@@ -134,6 +137,7 @@ impl Default for Config {
             fault_seed: None,
             latency_ms: 0,
             write_delay_ms: 0,
+            write_delay_only: None,
             fault_retry_after: Some(1),
             public_url: None,
             ca_page_size: 10,
@@ -233,6 +237,7 @@ Options:
   --latency-ms N            add N ms to every /api/v1 request (default 0)
   --write-delay-ms N        hold the response of every POST/PUT/PATCH/DELETE N ms after
                             it is processed (a window for lost-response tests; default 0)
+  --write-delay-only TEXT   only delay writes whose path contains TEXT (e.g. /sub/sign)
   --fault-retry-after N     Retry-After seconds on injected 429/503, or `none` to send no
                             header (default 1)
   --public-url URL          base URL written into certificates (default http://<listen>)
@@ -336,6 +341,7 @@ where
             "--fault-seed" => config.fault_seed = Some(parse_num(&flag, &value)?),
             "--latency-ms" => config.latency_ms = parse_num(&flag, &value)?,
             "--write-delay-ms" => config.write_delay_ms = parse_num(&flag, &value)?,
+            "--write-delay-only" => config.write_delay_only = Some(value),
             "--fault-retry-after" => {
                 config.fault_retry_after = if value == "none" {
                     None

@@ -159,6 +159,7 @@ pub struct Faults {
     write_delay_ms: AtomicU64,
     /// `Retry-After` seconds of injected 429/503 faults; `u64::MAX` = no header.
     retry_after: AtomicU64,
+    injected: AtomicU64,
     next_n: AtomicU32,
     next_status: AtomicU16,
     rng: SplitMix,
@@ -174,6 +175,7 @@ impl Faults {
             latency_ms: AtomicU64::new(config.latency_ms),
             write_delay_ms: AtomicU64::new(config.write_delay_ms),
             retry_after: AtomicU64::new(config.fault_retry_after.unwrap_or(u64::MAX)),
+            injected: AtomicU64::new(0),
             next_n: AtomicU32::new(0),
             next_status: AtomicU16::new(503),
             rng: config
@@ -226,8 +228,21 @@ impl Faults {
         Some(self.retry_after.load(Ordering::SeqCst)).filter(|s| *s != u64::MAX)
     }
 
+    /// How many faults were injected so far.
+    pub fn injected(&self) -> u64 {
+        self.injected.load(Ordering::SeqCst)
+    }
+
     /// Decides the fate of one request: `Some(status)` to fail it.
     pub fn decide(&self) -> Option<u16> {
+        let fate = self.draw();
+        if fate.is_some() {
+            self.injected.fetch_add(1, Ordering::SeqCst);
+        }
+        fate
+    }
+
+    fn draw(&self) -> Option<u16> {
         let taken = self
             .next_n
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
