@@ -97,8 +97,11 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
             .expect("json")
             .len();
         eprintln!("state bytes of {}: {bytes}", i["index_key"]);
+        // 2,000 bytes before the certificate-profile attributes (uri_sans, other_names,
+        // key_usages, extended_key_usages, subject.postal_code: ~130 bytes, the usages read
+        // back from the certificate).
         assert!(
-            bytes <= 2000,
+            bytes <= 2150,
             "an EC256 certificate with a CA-made key weighs {bytes} bytes in state: {i}"
         );
         assert!(i["attributes"]["chain_pem"].is_null(), "{i}");
