@@ -60,6 +60,8 @@ pub struct PcaData {
     pub revoked_cache: RevokedCache,
     /// Which certificates exist, per CA tag: one paged snapshot per provider process.
     pub cert_listings: crate::resources::snapshot::CertListings,
+    /// The account's CAs: one Get CA List walk per provider process.
+    pub ca_listing: crate::resources::snapshot::CaListing,
 }
 
 /// Revoked serial numbers (lower-case colon hex) per CA tag.
@@ -198,6 +200,7 @@ impl Provider for PcaProvider {
                 client: Err(why),
                 revoked_cache: RevokedCache::default(),
                 cert_listings: Default::default(),
+                ca_listing: Default::default(),
             });
         }
         match resolve(&config, &ProcessEnv) {
@@ -216,6 +219,7 @@ impl Provider for PcaProvider {
                     client,
                     revoked_cache: RevokedCache::default(),
                     cert_listings: Default::default(),
+                    ca_listing: Default::default(),
                 })
             }
             Err((path, msg)) => {
@@ -232,12 +236,26 @@ impl Provider for PcaProvider {
         crate::resources::all()
     }
 
+    fn ephemeral_resources(
+        &self,
+    ) -> Vec<Arc<dyn crate::framework::ephemeral::DynEphemeralResource<PcaData>>> {
+        crate::ephemeral::all()
+    }
+
     fn functions(&self) -> Vec<Arc<dyn crate::framework::function::Function>> {
         crate::functions::all()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<PcaData>>> {
         crate::data_sources::all()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::framework::action::DynAction<PcaData>>> {
+        crate::actions::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn crate::framework::list::DynListResource<PcaData>>> {
+        crate::list::all()
     }
 }
 

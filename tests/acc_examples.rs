@@ -17,6 +17,7 @@ fn examples() -> Vec<PathBuf> {
         "data-sources",
         "ephemeral-resources",
         "functions",
+        "actions",
     ] {
         let Ok(dirs) = std::fs::read_dir(root.join(kind)) else {
             continue;
@@ -27,6 +28,7 @@ fn examples() -> Vec<PathBuf> {
                 "data-source.tf",
                 "ephemeral-resource.tf",
                 "function.tf",
+                "action.tf",
             ] {
                 let p = d.path().join(f);
                 if p.is_file() {
@@ -57,10 +59,15 @@ fn acc_examples_all_validate() {
         if text.contains("pca_ca.") && !text.contains("resource \"pca_ca\"") {
             ws.write("ca.tf", &ca);
         }
-        ws.write(
-            "api.csr.pem",
-            "-----BEGIN CERTIFICATE REQUEST-----\nAA==\n-----END CERTIFICATE REQUEST-----\n",
-        );
+        // A real CSR: `csr_pem` is parsed at plan time (its key decides keyType/keyBits).
+        let key = rcgen::KeyPair::generate().expect("key");
+        let csr = rcgen::CertificateParams::new(vec!["api.example.com".to_owned()])
+            .expect("params")
+            .serialize_request(&key)
+            .expect("csr")
+            .pem()
+            .expect("pem");
+        ws.write("api.csr.pem", &csr);
         let out = ws.run(&["validate", "-no-color"]);
         assert!(
             out.success(),

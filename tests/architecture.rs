@@ -86,7 +86,27 @@ fn layers_import_only_what_they_may() {
         ],
     );
     check_imports("functions", &["functions", "framework", "resources"]);
+    check_imports(
+        "ephemeral",
+        &[
+            "ephemeral",
+            "resources",
+            "functions",
+            "framework",
+            "client",
+            "api",
+            "provider",
+        ],
+    );
     check_imports("emulator", &["emulator", "api"]);
+    // Actions and list resources may use resources/ (its helpers, operations and models, so
+    // an action runs an operation and a list finds objects the way the resource knows them).
+    for layer in ["actions", "list"] {
+        check_imports(
+            layer,
+            &[layer, "resources", "framework", "client", "api", "provider"],
+        );
+    }
 }
 
 #[test]

@@ -184,6 +184,7 @@ async fn every_operation_has_its_exact_method_path_query_headers_and_body() {
             &SignSubCsrRequest {
                 period: Period::Days(10),
                 csr_pem: CSR.into(),
+                ..SignSubCsrRequest::default()
             },
         )
         .await

@@ -40,11 +40,25 @@ fn docs_are_current() {
             .iter()
             .map(|d| (d.type_name(), d.schema()))
             .collect(),
-        ephemeral_resources: Vec::new(),
+        ephemeral_resources: p
+            .ephemeral_resources()
+            .iter()
+            .map(|e| (e.type_name(), e.schema()))
+            .collect(),
         functions: p
             .functions()
             .iter()
             .map(|f| (f.name(), f.definition()))
+            .collect(),
+        actions: p
+            .actions()
+            .iter()
+            .map(|a| (a.type_name(), a.schema()))
+            .collect(),
+        list_resources: p
+            .list_resources()
+            .iter()
+            .map(|l| (l.type_name(), l.schema()))
             .collect(),
         identities: p
             .resources()
@@ -78,9 +92,7 @@ fn docs_are_current() {
         }
     }
     for extra in existing.iter().filter(|f| !pages.contains_key(*f)) {
-        problems.push(format!(
-            "docs/{extra} belongs to no resource or data source"
-        ));
+        problems.push(format!("docs/{extra} belongs to no type of the provider"));
     }
     assert!(
         problems.is_empty(),

@@ -37,7 +37,10 @@ async fn contract_every_operation_is_routed() {
             })
             .collect();
         let path = op.path_for(&params).unwrap();
-        let r = emu.api.send(op.method.as_str(), &path, None).await;
+        // Body-taking operations get `{}` (an empty body is row 16).
+        let body = matches!(op.method, pca::api::Method::Post | pca::api::Method::Put)
+            .then(|| serde_json::json!({}));
+        let r = emu.api.send(op.method.as_str(), &path, body).await;
         // Every operation answers with the PCA envelope (an unrouted request would be a
         // NOT_FOUND "no operation" detail).
         let detail = r
@@ -48,11 +51,15 @@ async fn contract_every_operation_is_routed() {
         assert!(!detail.starts_with("no operation"), "{}: {detail}", op.name);
         assert!(r.json().get("code").is_some(), "{}: {:?}", op.name, r.body);
         if op.path_params().contains(&"caTag") {
-            r.err(404, "NOT_FOUND");
+            // Row 68: HTTP 400 `The CA doesn't exist.` (the catalogue has no 404).
+            r.err(400, "NOT_FOUND");
+            assert_eq!(r.json()["msg"], "The CA doesn't exist.", "{}", op.name);
         }
     }
+    // No operation at this path: the gateway's 404, not a service envelope.
     let r = emu.api.get("/api/v1/nothing/here").await;
-    r.err(404, "NOT_FOUND");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"]["errorCode"], "300");
 }
 
 #[tokio::test]
@@ -351,7 +358,10 @@ async fn every_operation_happy_path() {
 
     // §2.21 Get CRL Config, §2.22 Update CRL Config, §2.23 Rotate CRL.
     let cfg = format!("/api/v1/ca/{sub_tag}/crl/config");
-    assert_eq!(api.get(&cfg).await.ok(), Value::Null);
+    // Never set: row 67, HTTP 400 `The crl configuration doesn't exist.`
+    let unset = api.get(&cfg).await;
+    unset.err(400, "NOT_FOUND");
+    assert_eq!(unset.json()["msg"], "The crl configuration doesn't exist.");
     assert_eq!(
         api.put(&cfg, json!({"expiry": "5"})).await.ok(),
         json!({"expiry": "5"})
@@ -446,7 +456,7 @@ async fn every_operation_happy_path() {
         Value::Null
     );
     for tag in [&root_tag, &sub_tag, &pending_tag] {
-        api.ca(tag).await.err(404, "NOT_FOUND");
+        api.ca(tag).await.err(400, "NOT_FOUND");
     }
     assert_eq!(api.get("/api/v1/ca").await.ok()["totalCnt"], 0);
 }

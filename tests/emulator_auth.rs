@@ -159,7 +159,10 @@ async fn bad_credentials_are_rejected_and_change_nothing() {
     let tag = tag_of(&list["caInfoList"][0]);
     let uri = format!("/api/v1/ca/{tag}/cert/01%3A02");
     let r = api.send("GET", &uri, None).await;
-    assert_eq!(r.status, 404, "signature over the raw URI verifies");
+    assert_eq!(
+        r.status, 400,
+        "signature over the raw URI verifies (row 69)"
+    );
 }
 
 #[tokio::test]

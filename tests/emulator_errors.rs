@@ -180,7 +180,7 @@ async fn create_ca_errors() {
         (
             &sub_of_nothing,
             root_body("newca"),
-            404,
+            400,
             "NOT_EXIST_ISSUER_CA",
         ),
         (
@@ -212,7 +212,7 @@ async fn create_ca_errors() {
         root_body("newca"),
     )
     .await
-    .err(400, "INVALID_CA_STATUS");
+    .err(400, "INVALID_ISSUER_CA");
     assert_eq!(api.get("/api/v1/ca").await.ok()["totalCnt"], 1);
 }
 
@@ -225,7 +225,7 @@ async fn the_eleventh_ca_is_refused() {
     let before = snapshot(&emu.api).await;
     let r = create(&emu.api, "caType=PRIVATE_ROOT", root_body("ca10")).await;
     r.err(400, "INVALID_REQUEST");
-    assert_eq!(r.msg(), "The maximum number of CAs has been exceeded.");
+    assert_eq!(r.msg(), pca::api::catalogue::Row::CaLimit.message());
     assert_eq!(snapshot(&emu.api).await, before);
     // Pages of 10.
     let page2 = emu.api.get("/api/v1/ca?pageNo=2").await.ok();
@@ -266,7 +266,7 @@ async fn path_and_paging_errors() {
     api.get(&format!("/api/v1/ca/{root}/cert?pageNo=0"))
         .await
         .err(400, "INVALID_INPUT_PAGENUMBBER");
-    // Unknown CA: 404 for every operation with a caTag.
+    // Unknown CA: row 68 (400) for every operation with a caTag.
     let reqs: Vec<(&str, String, Option<Value>)> = vec![
         ("GET", format!("/api/v1/ca/{NO_CA}"), None),
         (
@@ -326,7 +326,7 @@ async fn path_and_paging_errors() {
     assert_eq!(reqs.len(), 22);
     for (method, path, body) in reqs {
         let r = api.send(method, &path, body).await;
-        r.err(404, "NOT_FOUND");
+        r.err(400, "NOT_FOUND");
     }
 }
 
@@ -431,10 +431,10 @@ async fn certificate_errors() {
     }
     api.get(&format!("{cert}/{SERIAL}"))
         .await
-        .err(404, "NOT_FOUND");
+        .err(400, "NOT_FOUND");
     api.post_empty(&format!("{cert}/{SERIAL}/revoke"))
         .await
-        .err(404, "NOT_FOUND");
+        .err(400, "NOT_FOUND");
     assert_eq!(
         snapshot(api).await,
         before,
@@ -479,7 +479,7 @@ async fn sub_ca_errors() {
     // Get Sub CSR only for an unsigned pending sub CA.
     api.get(&format!("/api/v1/ca/{root}/sub/csr"))
         .await
-        .err(400, "INVALID_CA_STATUS");
+        .err(400, "INVALID_CA");
     // Sign Sub Csr.
     let sign = format!("/api/v1/ca/{root}/sub/sign");
     api.post(&sign, json!({ "csrPem": csr }))
@@ -555,7 +555,7 @@ async fn sub_ca_errors() {
         json!({"certPem": root_pem, "caChainPem": root_pem}),
     )
     .await
-    .err(400, "INVALID_INPUT_CERT");
+    .err(400, "INVALID_CERT");
     // Wrong chain: another root did not sign it.
     let other_pem = api.ca(&other_root).await.ok()["caCertInfo"]["certPem"]
         .as_str()
@@ -572,7 +572,7 @@ async fn sub_ca_errors() {
         json!({"certPem": end["certificate"], "caChainPem": root_pem}),
     )
     .await
-    .err(400, "INVALID_INPUT_CERT");
+    .err(400, "INVALID_CERT");
     assert_eq!(snapshot(api).await, before_leaf);
     assert_ne!(before, before_leaf);
     // Success, then a second activation is refused.
@@ -606,7 +606,7 @@ async fn user_ocsp_and_crl_config_errors() {
         .err(400, "INVAILD_ID_NO");
     api.delete(&format!("{users}/{ID}"))
         .await
-        .err(404, "NOT_FOUND");
+        .err(400, "INVALID_USER");
     let urls = format!("/api/v1/ca/{tag}/urls");
     for bad in [
         json!({}),
@@ -676,7 +676,7 @@ async fn status_machine() {
     .err(400, "INVALID_CA_STATUS");
     api.create_sub("child", Some(&tag), "10")
         .await
-        .err(400, "INVALID_CA_STATUS");
+        .err(400, "INVALID_ISSUER_CA");
     api.get(&format!("{ca}/chain")).await.ok();
     api.get(&format!("{ca}/crl")).await.ok();
     api.get(&format!("{ca}/cert/{serial}")).await.ok();
@@ -726,7 +726,7 @@ async fn status_machine() {
     api.put(&ca, set("DESTROYING")).await.ok();
     api.delete(&ca).await.ok();
     for t in [&tag, &sub, &subsub] {
-        api.ca(t).await.err(404, "NOT_FOUND");
+        api.ca(t).await.err(400, "NOT_FOUND");
     }
     api.ca(&p).await.ok();
 }
@@ -775,8 +775,8 @@ async fn destroying_cas_vanish_after_72_hours_and_trim_forgets_expired() {
     api.ca(&doomed).await.ok();
     api.ca(&child).await.ok();
     clock.advance(3_600_000);
-    api.ca(&doomed).await.err(404, "NOT_FOUND");
-    api.ca(&child).await.err(404, "NOT_FOUND");
+    api.ca(&doomed).await.err(400, "NOT_FOUND");
+    api.ca(&child).await.err(400, "NOT_FOUND");
     assert_eq!(api.get("/api/v1/ca").await.ok()["totalCnt"], 1);
 
     // The CRL expired meanwhile (3 days): the next read makes a fresh one.
@@ -800,7 +800,7 @@ async fn destroying_cas_vanish_after_72_hours_and_trim_forgets_expired() {
     assert_eq!(list["listCerts"], json!([long_serial]));
     api.get(&format!("/api/v1/ca/{keep}/cert/{short_serial}"))
         .await
-        .err(404, "NOT_FOUND");
+        .err(400, "NOT_FOUND");
     let trimmed = crl_facts(
         api.get(&format!("/api/v1/ca/{keep}/crl"))
             .await

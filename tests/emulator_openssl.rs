@@ -350,5 +350,5 @@ async fn openssl_accepts_manually_activated_sub_cas() {
     .await
     .ok();
     api.delete(&format!("/api/v1/ca/{root}")).await.ok();
-    api.ca(&sub).await.err(404, "NOT_FOUND");
+    api.ca(&sub).await.err(400, "NOT_FOUND");
 }

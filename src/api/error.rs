@@ -178,8 +178,9 @@ string_enum! {
 }
 
 impl ErrorCode {
-    /// The HTTP status the emulator answers with (§1.7.2 "emulator status" column; the real
-    /// mapping is UNCONFIRMED). Where the spec offers two (`400/401`, `400/409`), the first
+    /// The HTTP status the emulator answers with when no catalogue row applies (§1.7.2
+    /// "emulator status" column; the real mapping is UNCONFIRMED; the catalogue has no 404,
+    /// so the not-found codes are 400). Where the spec offers two (`400/401`, `400/409`), the first
     /// is used. `Success` → 200; `Unknown` → 400.
     pub fn http_status(&self) -> u16 {
         use ErrorCode::*;
@@ -187,7 +188,6 @@ impl ErrorCode {
             Success => 200,
             Unauthorized => 401,
             Forbidden | NotAuthorizedRequest | NotAuthorizedAction => 403,
-            NotFound | NotExistCastore | NotExistPolicy | NotExistIssuerCa => 404,
             UnprocessableEntity => 422,
             InternalServerError
             | FailRequest
@@ -349,6 +349,12 @@ impl GatewayError {
         error_code: "210",
         message: "Permission Denied",
     };
+    /// 404 / `300` / `Not Found Exception`: no API at this path (the gateway's own answer).
+    pub const NOT_FOUND: GatewayError = GatewayError {
+        http_status: 404,
+        error_code: "300",
+        message: "Not Found Exception",
+    };
     /// 403 / `230` / `Forbidden`.
     pub const FORBIDDEN: GatewayError = GatewayError {
         http_status: 403,
@@ -423,7 +429,9 @@ pub enum ErrorBody {
 }
 
 impl ErrorBody {
-    /// Classifies a response body: a JSON object with a string `code` → [`ErrorBody::Pca`];
+    /// Classifies a response body: a JSON object with a string `code`, or with a string `msg`
+    /// and no `error` member (the code then reads as `""`, or a number's text) →
+    /// [`ErrorBody::Pca`];
     /// an object with an `error` object → [`ErrorBody::Standard`] when that object has
     /// `detail` or `fieldErrors` but no `details`, else [`ErrorBody::Gateway`]; anything
     /// else → [`ErrorBody::Raw`]. Never fails.
@@ -433,6 +441,19 @@ impl ErrorBody {
             return raw();
         };
         if map.get("code").is_some_and(Value::is_string) {
+            return serde_json::from_value(Value::Object(map))
+                .map_or_else(|_| raw(), ErrorBody::Pca);
+        }
+        // The overview's catalogue documents a status and a message, no code (its column is
+        // `-`): a body with a string `msg` and no `error` object is the service's, whatever
+        // its `code` (absent, null, a number).
+        if map.get("msg").is_some_and(Value::is_string) && !map.contains_key("error") {
+            let mut map = map;
+            let code = match map.get("code") {
+                Some(Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            map.insert("code".to_owned(), Value::String(code));
             return serde_json::from_value(Value::Object(map))
                 .map_or_else(|_| raw(), ErrorBody::Pca);
         }
@@ -517,8 +538,8 @@ mod tests {
     #[test]
     fn statuses() {
         assert_eq!(ErrorCode::Success.http_status(), 200);
-        assert_eq!(ErrorCode::NotFound.http_status(), 404);
-        assert_eq!(ErrorCode::NotExistIssuerCa.http_status(), 404);
+        assert_eq!(ErrorCode::NotFound.http_status(), 400);
+        assert_eq!(ErrorCode::NotExistIssuerCa.http_status(), 400);
         assert_eq!(ErrorCode::InvalidCaStatus.http_status(), 400);
         assert_eq!(ErrorCode::NotAuthorizedAction.http_status(), 403);
         assert_eq!(ErrorCode::UnprocessableEntity.http_status(), 422);
@@ -555,6 +576,12 @@ mod tests {
         assert_eq!(pca.error_code(), Some(ErrorCode::NotFound));
         assert_eq!(pca.message(), "nope");
 
+        let bare = ErrorBody::parse(br#"{"msg":"The CA doesn't exist.","data":null}"#);
+        assert_eq!(bare.code(), Some(""));
+        assert_eq!(bare.message(), "The CA doesn't exist.");
+        let dash = ErrorBody::parse(br#"{"code":"-","msg":"The CA doesn't exist."}"#);
+        assert_eq!(dash.code(), Some("-"));
+
         let gw =
             ErrorBody::parse(br#"{"error":{"errorCode":200,"message":"Authentication Failed"}}"#);
         assert!(matches!(gw, ErrorBody::Gateway(_)));
@@ -576,6 +603,7 @@ mod tests {
             b"",
             b"[1,2]",
             b"{\"code\":5}",
+            b"{\"msg\":5}",
             b"{\"error\":\"x\"}",
         ] {
             assert!(

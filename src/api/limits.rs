@@ -16,6 +16,33 @@ pub const COMMON_NAME_MAX_LEN: usize = 64;
 pub const ORGANIZATION_MAX_LEN: usize = 64;
 /// Longest `organizationUnit`, `locality`, `stateProvince` and `streetAddress` (§1.8).
 pub const LONG_FIELD_MAX_LEN: usize = 128;
+/// Longest `memo` (description), in characters: the service's limit is UNCONFIRMED (§1.8;
+/// row 29 `memo exceeded the allowed length.` exists); this project documents 1,000 and the
+/// emulator and the provider both apply it.
+pub const MEMO_MAX_LEN: usize = 1000;
+/// The CSR key families Sign End Csr / Sign Sub Csr take in `keyType` (A8: what NAVER's
+/// cert-manager issuer sends), with the `keyBits` each supports: RSA modulus sizes and EC
+/// curve sizes (P-256, P-384, P-521). Any other key is `Unsupported keyBits.` (row 36) when
+/// the request names it (the supported set beyond `RSA2048/RSA4096/EC256/EC521` is
+/// UNCONFIRMED; this is the project's documented choice).
+pub const CSR_KEY_TYPES: [(&str, &[u32]); 2] =
+    [("RSA", &[2048, 3072, 4096]), ("ECDSA", &[256, 384, 521])];
+
+/// Whether `keyType` + `keyBits` name a supported CSR key ([`CSR_KEY_TYPES`]); the family
+/// is matched case-insensitively.
+///
+/// ```
+/// use pca::api::limits::csr_key_supported;
+/// assert!(csr_key_supported("ECDSA", 256));
+/// assert!(!csr_key_supported("RSA", 1024));
+/// assert!(!csr_key_supported("Ed25519", 256));
+/// ```
+pub fn csr_key_supported(key_type: &str, bits: u32) -> bool {
+    CSR_KEY_TYPES
+        .iter()
+        .any(|(t, sizes)| t.eq_ignore_ascii_case(key_type) && sizes.contains(&bits))
+}
+
 /// Smallest `period` in days (§1.8).
 pub const PERIOD_MIN_DAYS: u32 = 1;
 /// Largest `period` in days (§1.8); `MAX` means the largest allowed period.
@@ -26,9 +53,8 @@ pub const CRL_EXPIRY_MIN_DAYS: u32 = 3;
 pub const CRL_EXPIRY_DEFAULT: &str = "3";
 /// Delay between `DESTROYING` and automatic deletion: 72 hours, in milliseconds (§1.10).
 pub const DESTROY_GRACE_MS: i64 = 72 * 60 * 60 * 1000;
-/// Recommended message for exceeding [`MAX_CAS_PER_ACCOUNT`] (§1.7.2: no code exists; the
-/// emulator uses `INVALID_REQUEST` with this text — a recommendation, not documented).
-pub const MAX_CAS_EXCEEDED_MESSAGE: &str = "The maximum number of CAs has been exceeded.";
+/// The message for exceeding [`MAX_CAS_PER_ACCOUNT`]: catalogue row 60 (§1.7.1).
+pub const MAX_CAS_EXCEEDED_MESSAGE: &str = crate::api::catalogue::Row::CaLimit.message();
 
 /// Whether `alias` matches `^[A-Za-z][A-Za-z0-9_-]{2,14}$` (§1.8).
 ///

@@ -6,6 +6,8 @@
 //!
 //! - [`model`]: serde request/response models for all 24 operations and the
 //!   `{code, msg, data}` envelope (§1.5), tolerant where the spec records ambiguity (§3);
+//! - [`catalogue`]: the service's 70-row error catalogue (§1.7.1): status and exact message
+//!   per row;
 //! - [`error`]: error bodies (§1.6) and the `code` catalogue (§1.7.2) with the emulator's
 //!   recommended HTTP status and message for each code;
 //! - [`ops`]: the operation table (name, method, path template, idempotency) and path
@@ -20,6 +22,7 @@
 //! Rules of this layer: no I/O, no clock, no randomness, no panics; it imports nothing else
 //! from the crate.
 
+pub mod catalogue;
 pub mod error;
 mod lenient;
 pub mod limits;

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::api::catalogue::Row;
 use crate::api::error::ErrorCode;
 use crate::api::signing::MAX_CLOCK_SKEW_MS;
 use crate::client::retry::{Class, status_class};
@@ -212,13 +213,40 @@ impl ClientError {
         }
     }
 
-    /// Whether the object addressed does not exist: the service answered with its envelope
-    /// and either HTTP 404 or a not-found code (`NOT_FOUND`, `NOT_EXIST_*`).
+    /// The row of the service's error catalogue (§1.7.1) this error is: a service envelope
+    /// whose HTTP status and message are the row's (messages compared ignoring surrounding
+    /// blanks and the kind of line breaks).
+    pub fn catalogue_row(&self) -> Option<Row> {
+        match self {
+            ClientError::Api {
+                status, message, ..
+            } => Row::from_message(message).filter(|row| row.http_status() == *status),
+            _ => None,
+        }
+    }
+
+    /// Whether the CA or certificate addressed does not exist, so that Terraform should
+    /// forget it. Decided only from a service answer (the `{code, msg, data}` envelope):
     ///
-    /// A 404 without the service envelope (e.g. the gateway's "no such route") is **not**
+    /// - catalogue rows 68 and 69 (HTTP 400 `The CA doesn't exist.` /
+    ///   `The certificate doesn't exist.`), whatever the `code`;
+    /// - the codes `NOT_FOUND` and `NOT_EXIST_*` (§1.7.2), whatever the status;
+    /// - HTTP 404 in the service envelope.
+    ///
+    /// A 404 without the service envelope (the gateway's "no such route") is **not**
     /// counted: a wrong endpoint or path must surface as an error rather than make
-    /// Terraform forget every resource it reads.
+    /// Terraform forget every resource it reads. Row 67 (`The crl configuration doesn't
+    /// exist.`) is not "gone" either: see [`ClientError::is_crl_config_unset`].
     pub fn is_not_found(&self) -> bool {
+        if self.is_crl_config_unset() {
+            return false;
+        }
+        if matches!(
+            self.catalogue_row(),
+            Some(Row::CaNotFound | Row::CertificateNotFound)
+        ) {
+            return true;
+        }
         match self {
             ClientError::Api { status, code, .. } => {
                 *status == 404
@@ -232,6 +260,13 @@ impl ClientError {
             }
             _ => false,
         }
+    }
+
+    /// Whether the service said a CA's CRL cycle was never set: catalogue row 67 (HTTP 400
+    /// `The crl configuration doesn't exist.`), an answer of Get CRL Config that means
+    /// "never set", not an error.
+    pub fn is_crl_config_unset(&self) -> bool {
+        self.catalogue_row() == Some(Row::CrlConfigNotFound)
     }
 
     /// Whether the failure is transient, so that the same request may succeed later: 429,
@@ -428,6 +463,37 @@ mod tests {
             clock: None,
             advice: None,
         }
+    }
+
+    #[test]
+    fn catalogue_not_found_rows_count_without_a_code() {
+        let with = |status: u16, code: &str, msg: &str| ClientError::Api {
+            operation: "Get CA",
+            status,
+            code: ErrorCode::from_wire(code),
+            message: msg.into(),
+            request_id: None,
+            attempts: 1,
+            clock: None,
+        };
+        for code in ["", "-", "SOMETHING_NEW", "NOT_FOUND"] {
+            assert!(
+                with(400, code, "The CA doesn't exist.").is_not_found(),
+                "{code}"
+            );
+            assert!(with(400, code, "The certificate doesn't exist.\n").is_not_found());
+            let crl = with(400, code, "The crl configuration doesn't exist.");
+            assert!(!crl.is_not_found(), "{code}");
+            assert!(crl.is_crl_config_unset());
+        }
+        assert_eq!(
+            with(400, "", "The CA doesn't exist.").catalogue_row(),
+            Some(Row::CaNotFound)
+        );
+        // The message alone is not enough: the status must be the row's.
+        assert!(!with(500, "", "The CA doesn't exist.").is_not_found());
+        assert!(!with(400, "", "Invalid ca status.").is_not_found());
+        assert!(!with(400, "", "The CA does not exist").is_not_found());
     }
 
     #[test]

@@ -40,16 +40,23 @@ impl Client {
     }
 
     /// **Get CRL Config** (§2.21) — `GET /api/v1/ca/{caTag}/crl/config`. Idempotent.
-    /// `None` when never configured (A27; the interval in effect is then
+    /// `None` when never configured: `data: null` or catalogue row 67, `The crl
+    /// configuration doesn't exist.` (A27; the interval in effect is then
     /// [`CrlConfig::effective_expiry`]'s default, 3 days).
     pub async fn get_crl_config(&self, ca_tag: &CaTag) -> Result<Option<CrlConfig>, ClientError> {
-        self.send(
-            &ops::GET_CRL_CONFIG,
-            &[("caTag", ca_tag.as_str())],
-            &[],
-            None,
-        )
-        .await
+        let answer = self
+            .send(
+                &ops::GET_CRL_CONFIG,
+                &[("caTag", ca_tag.as_str())],
+                &[],
+                None,
+            )
+            .await;
+        match answer {
+            // Catalogue row 67: the cycle was never set (the service then uses its default).
+            Err(e) if e.is_crl_config_unset() => Ok(None),
+            other => other,
+        }
     }
 
     /// **Update CRL Config** (§2.22) — `PUT /api/v1/ca/{caTag}/crl/config` with

@@ -168,10 +168,15 @@ pub(crate) async fn gateway(
         .config()
         .log_requests
         .then(|| format!("{} {}", request.method(), request.uri().path()));
+    // `--write-delay-only TEXT` limits the write delay to paths containing TEXT.
     let write = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) && state
+        .config()
+        .write_delay_only
+        .as_deref()
+        .is_none_or(|only| request.uri().path().contains(only));
     let response = match state.faults().decide() {
         Some(status) => {
             let mut r = EmuError::Fault(status).into_response();

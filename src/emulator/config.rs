@@ -113,8 +113,20 @@ pub struct Config {
     /// Page size of Get End Cert List (`--cert-page-size`, default 100).
     pub cert_page_size: usize,
     /// Whether Get CRL Config answers `{"expiry":"3"}` before any Update CRL Config
-    /// (`--crl-config-default`); otherwise it answers `data: null` (§2.21, A27).
+    /// (`--crl-config-default`); otherwise it answers row 67, `The crl configuration
+    /// doesn't exist.` (§2.21, A27).
     pub crl_config_default: bool,
+    /// Service errors carry `"code":"-"` instead of a §1.7.2 name (`--no-error-codes`): the
+    /// overview documents a status and a message per row, no code, so clients must decide
+    /// from those two alone.
+    pub no_error_codes: bool,
+    /// Sign End Csr / Sign Sub Csr refuse a request without `keyType` and `keyBits`
+    /// (`--require-key-params`): row 15 `key bits are missing.` or row 37 `Invalid keyType.`,
+    /// as the real service's rows suggest for NAVER's own clients (A8).
+    pub require_key_params: bool,
+    /// The account has no Private CA subscription (`--unsubscribed`): every `/api/v1`
+    /// request is answered with row 2, `ncloudInstanceNo is missing.`.
+    pub unsubscribed: bool,
     /// Print one line per `/api/v1` request to stderr (`--log-requests`).
     pub log_requests: bool,
 }
@@ -143,6 +155,9 @@ impl Default for Config {
             ca_page_size: 10,
             cert_page_size: 100,
             crl_config_default: false,
+            no_error_codes: false,
+            require_key_params: false,
+            unsubscribed: false,
             log_requests: false,
         }
     }
@@ -245,7 +260,12 @@ Options:
   --cert-page-size N        page size of Get End Cert List (default 100)
   --log-requests            print one line per /api/v1 request to stderr: method, path, status
   --crl-config-default      Get CRL Config answers {\"expiry\":\"3\"} before any update
-                            (default: data null)
+                            (default: 400 \"The crl configuration doesn't exist.\")
+  --no-error-codes          service errors carry \"code\":\"-\" (the catalogue documents a
+                            status and a message only)
+  --require-key-params      Sign End Csr / Sign Sub Csr need keyType and keyBits
+  --unsubscribed            the account has no Private CA subscription: every request gets
+                            400 \"ncloudInstanceNo is missing.\"
   -h, --help                print this help
   -V, --version             print the version
 
@@ -298,6 +318,9 @@ where
             "--allow-remote"
                 | "--no-timestamp-check"
                 | "--crl-config-default"
+                | "--no-error-codes"
+                | "--require-key-params"
+                | "--unsubscribed"
                 | "--log-requests"
                 | "-h"
                 | "--help"
@@ -321,6 +344,9 @@ where
             "--allow-remote" => config.allow_remote = true,
             "--no-timestamp-check" => config.max_clock_skew_ms = None,
             "--crl-config-default" => config.crl_config_default = true,
+            "--no-error-codes" => config.no_error_codes = true,
+            "--require-key-params" => config.require_key_params = true,
+            "--unsubscribed" => config.unsubscribed = true,
             "--log-requests" => config.log_requests = true,
             "--listen" => config.listen = parse_listen(&value)?,
             "--data-dir" => {
@@ -404,6 +430,9 @@ mod tests {
             "--secret-key=SK",
             "--no-timestamp-check",
             "--crl-config-default",
+            "--no-error-codes",
+            "--require-key-params",
+            "--unsubscribed",
             "--public-url",
             "http://example.test:1/",
         ])
@@ -418,6 +447,7 @@ mod tests {
         assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("AK", "SK"));
         assert_eq!(c.max_clock_skew_ms, None);
         assert!(c.crl_config_default);
+        assert!(c.no_error_codes && c.require_key_params && c.unsubscribed);
         assert_eq!(c.public_url.as_deref(), Some("http://example.test:1"));
     }
 

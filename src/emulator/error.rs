@@ -3,14 +3,15 @@
 //!
 //! Three families exist, as on the real service (spec §1.6):
 //!
-//! - **API errors**: the PCA envelope `{"code":…,"msg":…,"data":null}` with the status and
-//!   message that [`ErrorCode::http_status`] and [`ErrorCode::default_message`] give (the
-//!   spec's catalogue, §1.7). A free-text detail, never part of the body, goes into the
+//! - **API errors**: the PCA envelope `{"code":…,"msg":…,"data":null}` with the HTTP status
+//!   and exact message of a row of the service's catalogue ([`Row`], §1.7.1) and a `code`
+//!   from §1.7.2. A free-text detail, never part of the body, goes into the
 //!   `x-pca-emulator-detail` response header to help debugging.
 //! - **Gateway errors**: the API Gateway body `{"error":{"errorCode",…}}` (§1.6.2), used for
-//!   authentication failures (401) and injected faults (429/503).
+//!   authentication failures (401), unknown routes (404) and injected 429/503 faults.
 //! - **Internal errors**: storage or engine failures that are the emulator's fault, never the
-//!   caller's: 500 `INTERNAL_SERVER_ERROR`, detail logged to stderr.
+//!   caller's, and injected 500s: row 70 (500, `INTERNAL_SERVER_ERROR`), detail logged to
+//!   stderr.
 //!
 //! Depends on `crate::api` only.
 
@@ -18,9 +19,10 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::error::{GatewayError, GatewayErrorBody};
 use crate::api::model::{Envelope, NoData};
-use crate::api::{ErrorCode, limits};
 
 /// Response header carrying a human-readable detail of an error (debugging aid; the body
 /// keeps the documented message).
@@ -29,16 +31,18 @@ pub const DETAIL_HEADER: &str = "x-pca-emulator-detail";
 /// Everything that can go wrong while serving a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EmuError {
-    /// A PCA API error (§1.6.1): the envelope with `code`, its documented status and
-    /// message; `detail` only goes into the [`DETAIL_HEADER`].
+    /// A PCA API error (§1.6.1): the envelope with `code` and the status and message of
+    /// `row` (§1.7.1); without a row (codes the catalogue has none for) the code's own
+    /// status and message. `detail` only goes into the [`DETAIL_HEADER`].
     Api {
         /// The error code (§1.7.2).
         code: ErrorCode,
+        /// The catalogue row answered.
+        row: Option<Row>,
         /// Optional explanation for humans.
         detail: Option<String>,
     },
-    /// The account already has the maximum number of CAs: 400 `INVALID_REQUEST` with the
-    /// recommended message (§1.7.2: no code exists for this limit).
+    /// The account already has the maximum number of CAs: row 60.
     TooManyCas,
     /// An API Gateway error (§1.6.2): authentication failures.
     Gateway {
@@ -54,22 +58,50 @@ pub enum EmuError {
 }
 
 impl EmuError {
-    /// An API error with the code's documented message and no detail.
+    /// An API error answered with the code's catalogue row ([`Row::for_code`]), no detail.
     pub fn api(code: ErrorCode) -> EmuError {
-        EmuError::Api { code, detail: None }
+        EmuError::Api {
+            row: Row::for_code(&code),
+            code,
+            detail: None,
+        }
     }
 
-    /// An API error with a detail for the [`DETAIL_HEADER`].
+    /// Like [`EmuError::api`], with a detail for the [`DETAIL_HEADER`].
     pub fn detail(code: ErrorCode, detail: impl Into<String>) -> EmuError {
         EmuError::Api {
+            row: Row::for_code(&code),
             code,
             detail: Some(detail.into()),
         }
     }
 
-    /// `404 NOT_FOUND` for an unknown CA tag, serial or user.
-    pub fn not_found(what: impl Into<String>) -> EmuError {
-        EmuError::detail(ErrorCode::NotFound, what)
+    /// A catalogue row with its recommended code ([`Row::code`]) and a detail.
+    pub fn row(row: Row, detail: impl Into<String>) -> EmuError {
+        EmuError::Api {
+            code: row.code(),
+            row: Some(row),
+            detail: Some(detail.into()),
+        }
+    }
+
+    /// Row 68, `The CA doesn't exist.` (400, `NOT_FOUND`): an unknown caTag.
+    pub fn no_ca(what: impl Into<String>) -> EmuError {
+        EmuError::row(Row::CaNotFound, what)
+    }
+
+    /// Row 69, `The certificate doesn't exist.` (400, `NOT_FOUND`): an unknown serial.
+    pub fn no_certificate(what: impl Into<String>) -> EmuError {
+        EmuError::row(Row::CertificateNotFound, what)
+    }
+
+    /// The gateway's 404 for a path no operation serves (not a service answer: clients
+    /// must not read it as "does not exist").
+    pub fn no_route() -> EmuError {
+        EmuError::Gateway {
+            error: GatewayError::NOT_FOUND,
+            details: "No operation is served at this method and path.",
+        }
     }
 
     /// `400 INVALID_REQUEST` ("Invalid request."): malformed JSON, wrong types, oversized
@@ -107,11 +139,32 @@ impl EmuError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
+            EmuError::Api { row: Some(row), .. } => row.http_status(),
             EmuError::Api { code, .. } => code.http_status(),
-            EmuError::TooManyCas => ErrorCode::InvalidRequest.http_status(),
+            EmuError::TooManyCas => Row::CaLimit.http_status(),
             EmuError::Gateway { error, .. } => error.http_status,
             EmuError::Fault(status) => *status,
-            EmuError::Internal(_) => ErrorCode::InternalServerError.http_status(),
+            EmuError::Internal(_) => Row::ServiceError.http_status(),
+        }
+    }
+
+    /// The catalogue row answered, if any.
+    pub fn catalogue_row(&self) -> Option<Row> {
+        match self {
+            EmuError::Api { row, .. } => *row,
+            EmuError::TooManyCas => Some(Row::CaLimit),
+            EmuError::Internal(_) => Some(Row::ServiceError),
+            EmuError::Fault(500) => Some(Row::ServiceError),
+            EmuError::Gateway { .. } | EmuError::Fault(_) => None,
+        }
+    }
+
+    /// The `msg` of the envelope this error is answered with (API and internal errors).
+    pub fn message(&self) -> Option<&'static str> {
+        match (self.catalogue_row(), self) {
+            (Some(row), _) => Some(row.message()),
+            (None, EmuError::Api { code, .. }) => Some(code.default_message()),
+            _ => None,
         }
     }
 
@@ -119,7 +172,7 @@ impl EmuError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             EmuError::Api { code, .. } => Some(code.clone()),
-            EmuError::TooManyCas => Some(ErrorCode::InvalidRequest),
+            EmuError::TooManyCas => Some(Row::CaLimit.code()),
             EmuError::Internal(_) => Some(ErrorCode::InternalServerError),
             EmuError::Gateway { .. } | EmuError::Fault(_) => None,
         }
@@ -129,11 +182,11 @@ impl EmuError {
 impl std::fmt::Display for EmuError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EmuError::Api { code, detail } => match detail {
+            EmuError::Api { code, detail, .. } => match detail {
                 Some(d) => write!(f, "{code}: {d}"),
                 None => write!(f, "{code}"),
             },
-            EmuError::TooManyCas => f.write_str(limits::MAX_CAS_EXCEEDED_MESSAGE),
+            EmuError::TooManyCas => f.write_str(Row::CaLimit.message()),
             EmuError::Gateway { error, details } => write!(f, "{}: {details}", error.message),
             EmuError::Fault(status) => write!(f, "injected fault {status}"),
             EmuError::Internal(d) => write!(f, "internal error: {d}"),
@@ -182,18 +235,19 @@ impl IntoResponse for EmuError {
         let mut response = match &self {
             EmuError::Api { code, .. } => json_response(
                 status,
-                &Envelope::<NoData>::error(code, code.default_message()),
+                &Envelope::<NoData>::error(code, self.message().unwrap_or_default()),
             ),
             EmuError::TooManyCas => json_response(
                 status,
-                &Envelope::<NoData>::error(
-                    &ErrorCode::InvalidRequest,
-                    limits::MAX_CAS_EXCEEDED_MESSAGE,
-                ),
+                &Envelope::<NoData>::error(&Row::CaLimit.code(), Row::CaLimit.message()),
             ),
             EmuError::Gateway { error, details } => {
                 json_response(status, &error.body(Some(details)))
             }
+            EmuError::Fault(500) => json_response(
+                500,
+                &Envelope::<NoData>::error(&Row::ServiceError.code(), Row::ServiceError.message()),
+            ),
             EmuError::Fault(status) => {
                 let body = GatewayErrorBody {
                     error: crate::api::error::GatewayErrorDetail {
@@ -211,7 +265,13 @@ impl IntoResponse for EmuError {
             }
             EmuError::Internal(detail) => {
                 eprintln!("pca-emulator: internal error: {detail}");
-                json_response(status, &ErrorCode::InternalServerError.envelope::<NoData>())
+                json_response(
+                    status,
+                    &Envelope::<NoData>::error(
+                        &Row::ServiceError.code(),
+                        Row::ServiceError.message(),
+                    ),
+                )
             }
         };
         let detail = match &self {
@@ -265,14 +325,21 @@ mod tests {
             body_json(r).await,
             serde_json::json!({"code":"EMPTY_CA_ALIAS","msg":"alias is missing.","data":null})
         );
-        let r = EmuError::not_found("x").into_response();
-        assert_eq!(r.status(), 404);
+        let r = EmuError::no_ca("x").into_response();
+        assert_eq!(r.status(), 400);
+        assert_eq!(
+            body_json(r).await,
+            serde_json::json!({"code":"NOT_FOUND","msg":"The CA doesn't exist.","data":null})
+        );
         let r = EmuError::TooManyCas.into_response();
         assert_eq!(r.status(), 400);
         assert_eq!(
             body_json(r).await["msg"],
-            "The maximum number of CAs has been exceeded."
+            "The maximum number of CAs that can be created has been exceeded.\nUp to 10 root/intermediate CAs can be created."
         );
+        let r = EmuError::no_route().into_response();
+        assert_eq!(r.status(), 404);
+        assert_eq!(body_json(r).await["error"]["errorCode"], "300");
     }
 
     #[tokio::test]
@@ -287,6 +354,11 @@ mod tests {
         let r = EmuError::internal("disk on fire\n").into_response();
         assert_eq!(r.status(), 500);
         assert_eq!(r.headers()[DETAIL_HEADER], "disk on fire?");
-        assert_eq!(body_json(r).await["code"], "INTERNAL_SERVER_ERROR");
+        let body = body_json(r).await;
+        assert_eq!(body["code"], "INTERNAL_SERVER_ERROR");
+        assert_eq!(body["msg"], Row::ServiceError.message());
+        let r = EmuError::Fault(500).into_response();
+        assert_eq!(r.status(), 500);
+        assert_eq!(body_json(r).await["msg"], Row::ServiceError.message());
     }
 }

@@ -25,6 +25,10 @@ pub struct DocsInput<'a> {
     pub data_sources: Vec<(&'a str, Schema)>,
     /// Ephemeral resource types and schemas (Terraform 1.10+).
     pub ephemeral_resources: Vec<(&'a str, Schema)>,
+    /// Action types and their configuration schemas (Terraform 1.14+).
+    pub actions: Vec<(&'a str, Schema)>,
+    /// List resource types and the schemas of their `config` blocks (Terraform 1.14+).
+    pub list_resources: Vec<(&'a str, Schema)>,
     /// Provider functions and their definitions (Terraform 1.8+).
     pub functions: Vec<(&'a str, Definition)>,
     /// Resource identities (Terraform 1.12+), by resource type: the Import section then shows
@@ -107,6 +111,33 @@ pub fn render(input: &DocsInput<'_>) -> BTreeMap<String, String> {
                 None,
             ),
         );
+    }
+    for (kind, dir, title, file, items) in [
+        ("actions", "actions", "Action", "action.tf", &input.actions),
+        (
+            "list-resources",
+            "list-resources",
+            "List Resource",
+            "list-resource.tfquery.hcl",
+            &input.list_resources,
+        ),
+    ] {
+        for (name, schema) in items {
+            let short = name
+                .strip_prefix(&format!("{}_", input.provider))
+                .unwrap_or(name);
+            out.insert(
+                format!("{kind}/{short}.md"),
+                page(
+                    &format!("{name} {title} - {}", input.provider),
+                    Some(""),
+                    &format!("{name} ({title})"),
+                    schema,
+                    read(&format!("{dir}/{name}/{file}")).map(|e| ("terraform", e)),
+                    None,
+                ),
+            );
+        }
     }
     for (name, def) in &input.functions {
         out.insert(
@@ -492,6 +523,8 @@ mod tests {
                         .description("The text."),
                 ),
             )],
+            actions: vec![("toy_poke", Schema::new("Pokes."))],
+            list_resources: vec![("toy_thing", Schema::new("Finds things."))],
             identities: vec![],
             examples: Path::new("/nonexistent"),
         };
@@ -512,6 +545,8 @@ mod tests {
         assert!(pages.contains_key("index.md"));
         assert!(
             pages["ephemeral-resources/secret.md"].contains("# toy_secret (Ephemeral Resource)")
+                && pages["actions/poke.md"].contains("# toy_poke (Action)")
+                && pages["list-resources/thing.md"].contains("# toy_thing (List Resource)")
         );
         let f = &pages["functions/shout.md"];
         for needle in [

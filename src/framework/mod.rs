@@ -4,10 +4,13 @@
 
 pub use crate::protocol::value::{Number, Type, Value, msgpack};
 
+pub mod action;
 pub mod diag;
 pub mod docs;
+pub mod ephemeral;
 pub mod function;
 pub mod identity;
+pub mod list;
 pub mod path;
 pub mod plan;
 pub mod provider;

@@ -1,8 +1,11 @@
 //! The provider trait: the provider block's schema, its configuration into typed data, and
 //! the lists of resources and data sources.
 
+use super::action::DynAction;
 use super::diag::Diagnostics;
+use super::ephemeral::DynEphemeralResource;
 use super::function::Function;
+use super::list::DynListResource;
 use super::resource::{DynDataSource, DynResource};
 use super::schema::Schema;
 use async_trait::async_trait;
@@ -49,6 +52,21 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every provider function (Terraform 1.8+). None by default.
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// Every ephemeral resource type (Terraform 1.10+). None by default.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Data>>> {
+        Vec::new()
+    }
+
+    /// Every action type (Terraform 1.14+). None by default.
+    fn actions(&self) -> Vec<Arc<dyn DynAction<Self::Data>>> {
+        Vec::new()
+    }
+
+    /// Every list resource type (Terraform 1.14+, `terraform query`). None by default.
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Data>>> {
         Vec::new()
     }
 }

@@ -115,6 +115,13 @@ pub trait Resource: Send + Sync + 'static {
     /// config may hold unknown values. Must not call any API.
     fn validate(&self, _config: &Self::Model, _diags: &mut Diagnostics) {}
 
+    /// Whether an import reads the object at once, so that an id naming nothing fails with
+    /// an error naming the id rather than Terraform's generic "non-existent remote object".
+    /// The default: no (Terraform reads the imported state afterwards anyway).
+    fn read_on_import(&self) -> bool {
+        false
+    }
+
     /// The resource identity (Terraform 1.12+): the schema attributes that name the remote
     /// object, in import-id order (see [`super::identity`]). Importing by identity joins
     /// their values with `/` and calls [`Resource::import`]. The default: no identity.
@@ -323,6 +330,23 @@ pub(crate) fn decode_model<M: DeserializeOwned>(
     }
 }
 
+/// Decodes a configuration for validation: `None` (and no diagnostic) when it still holds
+/// unknown values the model cannot carry, since nothing can be checked until they are known.
+pub(crate) fn decode_for_validate<M: DeserializeOwned>(
+    config: &Value,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<M> {
+    match from_value(config) {
+        Ok(m) => Some(m),
+        Err(_) if !config.is_wholly_known() => None,
+        Err(e) => {
+            diags.bug(format!("Could not read the {what}: {e}"));
+            None
+        }
+    }
+}
+
 /// Encodes a model, recording a provider-bug diagnostic on failure.
 pub(crate) fn encode_model<M: Serialize>(
     m: &M,
@@ -369,11 +393,8 @@ impl<R: Resource> DynResource<R::Data> for R {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        match from_value::<R::Model>(config) {
-            Ok(m) => Resource::validate(self, &m, diags),
-            // Unknown values the model cannot hold: nothing to check until they are known.
-            Err(_) if !config.is_wholly_known() => {}
-            Err(e) => diags.bug(format!("Could not read the configuration: {e}")),
+        if let Some(m) = decode_for_validate::<R::Model>(config, "configuration", diags) {
+            Resource::validate(self, &m, diags);
         }
     }
 
@@ -461,9 +482,29 @@ impl<R: Resource> DynResource<R::Data> for R {
         }
     }
 
+    /// Imports; with [`Resource::read_on_import`], reads the object at once: an id that
+    /// names nothing is an error naming the id.
     async fn import(&self, ctx: &Ctx<R::Data>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let out = Resource::import(self, ctx, id, diags).await?;
-        encode_model(&out, "imported state", diags)
+        let partial = Resource::import(self, ctx, id, diags).await?;
+        if !Resource::read_on_import(self) {
+            return encode_model(&partial, "imported state", diags);
+        }
+        let errors_before = diags.has_errors();
+        match Resource::read(self, ctx, partial, diags).await {
+            Some(full) => encode_model(&full, "imported state", diags),
+            None => {
+                if !errors_before && !diags.has_errors() {
+                    diags.error(
+                        "Cannot Import: Object Not Found",
+                        format!(
+                            "No {} exists with the import id {id:?}: the API reports it does not exist. Check the id, the account and the site (region) of the provider configuration.",
+                            Resource::type_name(self)
+                        ),
+                    );
+                }
+                None
+            }
+        }
     }
 
     fn plan_destroy(&self, prior: &Value, diags: &mut Diagnostics) {

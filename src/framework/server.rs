@@ -3,12 +3,15 @@
 //! and gRPC errors are reserved for RPCs we do not implement (answered `UNIMPLEMENTED`, which
 //! Terraform tolerates where it matters).
 
+use super::action::Actions;
 use super::convert::{
     decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
 };
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResources;
 use super::function::Functions;
 use super::identity::ResolvedIdentity;
+use super::list::Lists;
 use super::path::AttrPath;
 use super::plan;
 use super::provider::Provider;
@@ -39,6 +42,9 @@ pub struct ProviderServer<P: Provider> {
     resources: BTreeMap<&'static str, Registered<dyn DynResource<P::Data>>>,
     data_sources: BTreeMap<&'static str, Registered<dyn DynDataSource<P::Data>>>,
     functions: Functions,
+    ephemeral: EphemeralResources<P::Data>,
+    actions: Actions<P::Data>,
+    lists: Lists<P::Data>,
     /// Identities by resource type, and the declarations that did not fit their schema.
     identities: BTreeMap<&'static str, ResolvedIdentity>,
     identity_problems: Vec<String>,
@@ -70,10 +76,16 @@ impl<P: Provider> ProviderServer<P> {
             })
             .collect();
         let functions = Functions::new(provider.functions());
+        let ephemeral = EphemeralResources::new(provider.ephemeral_resources());
+        let actions = Actions::new(provider.actions());
+        let lists = Lists::new(provider.list_resources());
         let (stop_tx, _) = watch::channel(false);
         let (identities, identity_problems) = resolve_identities(&resources);
         ProviderServer {
             functions,
+            ephemeral,
+            actions,
+            lists,
             provider,
             provider_schema,
             provider_ty,
@@ -109,6 +121,9 @@ impl<P: Provider> ProviderServer<P> {
                 .collect(),
             server_capabilities: Some(capabilities()),
             functions: self.functions.to_proto(),
+            ephemeral_resource_schemas: self.ephemeral.schemas(),
+            action_schemas: self.actions.to_proto(),
+            list_resource_schemas: self.lists.to_proto(),
             ..Default::default()
         }
     }
@@ -220,7 +235,7 @@ fn capabilities() -> pb::ServerCapabilities {
 }
 
 /// Turns every unknown inside `v` into null, reporting whether any was found.
-fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
+pub(super) fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
     match v {
         Value::Unknown => {
             *found = true;
@@ -249,7 +264,7 @@ fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
 }
 
 /// The final shape of a state returned to Terraform: conformed and wholly known.
-fn finish_state(schema: &Schema, v: Value, diags: &mut Diagnostics) -> Value {
+pub(super) fn finish_state(schema: &Schema, v: Value, diags: &mut Diagnostics) -> Value {
     let mut found = false;
     let v = unknowns_to_null(schema.block.conform(v), &mut found);
     if found && !diags.has_errors() {
@@ -281,6 +296,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                 })
                 .collect(),
             functions: self.functions.metadata(),
+            ephemeral_resources: self.ephemeral.metadata(),
+            actions: self.actions.metadata(),
+            list_resources: self.lists.metadata(),
             ..Default::default()
         }))
     }
@@ -636,6 +654,40 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         }))
     }
 
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        Ok(Response::new(self.ephemeral.validate(req.into_inner())))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.open(&self.ctx(), req.into_inner()).await,
+        ))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.renew(&self.ctx(), req.into_inner()).await,
+        ))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(
+            self.ephemeral.close(&self.ctx(), req.into_inner()).await,
+        ))
+    }
+
     async fn get_functions(
         &self,
         _req: Request<pb::get_functions::Request>,
@@ -653,6 +705,54 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
         let req = req.into_inner();
         tracing::debug!(tf_rpc = "CallFunction", function = %req.name, "calling");
         Ok(Response::new(self.functions.call(req)))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        Ok(Response::new(self.actions.validate(&req.into_inner())))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        Ok(Response::new(self.actions.plan(&req.into_inner())))
+    }
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<tonic::codegen::BoxStream<pb::invoke_action::Event>>, Status> {
+        let req = req.into_inner();
+        tracing::debug!(tf_rpc = "InvokeAction", action = %req.action_type, "invoking");
+        Ok(Response::new(self.actions.invoke(self.ctx(), &req)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        Ok(Response::new(self.lists.validate(&req.into_inner())))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, Status> {
+        let req = req.into_inner();
+        let name = req.type_name.as_str();
+        let target = self.resources.get(name).map(|r| super::list::Target {
+            schema: &r.schema,
+            ty: &r.ty,
+            imp: r.imp.as_ref(),
+            identity: self.identities.get(name),
+        });
+        let events = self.lists.list(&self.ctx(), &req, target).await;
+        Ok(Response::new(Box::pin(tokio_stream::iter(
+            events.into_iter().map(Ok),
+        ))))
     }
 
     async fn get_resource_identity_schemas(

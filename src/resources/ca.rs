@@ -8,9 +8,11 @@
 //! `DESTROYING` (scheduled for deletion outside Terraform) counts as gone. Import by `ca_tag`.
 
 use super::common::{
-    Subject, alt_name_validator, api_error, cert_summary, client, days_between, ip_validator,
-    join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
+    Subject, alt_name_validator, api_error, api_error_at, cert_summary, client, days_between,
+    ip_validator, join_list, keep_pem, rfc3339, subject_attribute, validity_days_attribute,
 };
+use super::snapshot;
+use crate::api::catalogue::Row;
 use crate::api::error::ErrorCode;
 use crate::api::model::{
     CaRecord, CaStatus, CaTag, CaType, CreateCaQuery, CreateCaRequest, KeyType, Period,
@@ -178,7 +180,12 @@ impl Resource for CaResource {
                 .validate(ip_validator())
                 .description("Subject alternative names: IPv4 and IPv6 addresses."),
         )
-        .attr(Attribute::string("memo").optional().description("Free text about the CA. Changes in place."))
+        .attr(
+            Attribute::string("memo")
+                .optional()
+                .validate(validate::length_between(0, crate::api::limits::MEMO_MAX_LEN))
+                .description("Free text about the CA, up to 1,000 characters. Changes in place."),
+        )
         .attr(
             Attribute::string("status")
                 .optional_computed()
@@ -217,6 +224,10 @@ impl Resource for CaResource {
                 .use_state_for_unknown()
                 .description("URLs where the CA certificate is published."),
         )
+    }
+
+    fn read_on_import(&self) -> bool {
+        true
     }
 
     fn identity(&self) -> Option<Identity> {
@@ -262,15 +273,24 @@ impl Resource for CaResource {
         diags: &mut Diagnostics,
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let (query, req) = to_request(&plan);
         let record = match client.create_ca(&query, &req).await {
             Ok(r) => r,
-            Err(e) if e.error_code() == Some(&ErrorCode::AlreadyExistAlias) => {
+            Err(e)
+                if e.error_code() == Some(&ErrorCode::AlreadyExistAlias)
+                    || e.catalogue_row() == Some(Row::AliasExists) =>
+            {
                 alias_taken(client, &req.alias, &e, diags).await;
                 return None;
             }
             Err(e) => {
-                api_error(diags, "Unable to Create CA", &e);
+                match create_error_attribute(&e) {
+                    Some(path) => api_error_at(diags, path, "Unable to Create CA", &e),
+                    None => api_error(diags, "Unable to Create CA", &e),
+                }
                 return None;
             }
         };
@@ -294,7 +314,7 @@ impl Resource for CaResource {
                 api_error(diags, "CA Created, but Could Not Be Deactivated", &e);
             }
         }
-        match refresh(client, &tag, state.clone(), diags).await {
+        match refresh(client, &tag, state.clone(), None, diags).await {
             Some(s) => Some(s),
             None => {
                 if !diags.has_errors() {
@@ -319,7 +339,9 @@ impl Resource for CaResource {
             diags.bug("The state of this pca_ca has no ca_tag.");
             return None;
         };
-        refresh(client, &CaTag::from(tag), state, diags).await
+        let data = ctx.data(diags)?;
+        let listed = snapshot::listed_ca(data, client, &tag).await;
+        refresh(client, &CaTag::from(tag), state, listed, diags).await
     }
 
     async fn update(
@@ -331,6 +353,9 @@ impl Resource for CaResource {
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
         let tag = CaTag::from(prior.ca_tag.known().cloned().unwrap_or_default());
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let wants_status = plan
             .status
             .known()
@@ -354,7 +379,7 @@ impl Resource for CaResource {
         // Inputs that never reach the API keep their planned values.
         state.id = prior.id.clone();
         state.ca_tag = prior.ca_tag.clone();
-        refresh(client, &tag, state, diags).await
+        refresh(client, &tag, state, None, diags).await
     }
 
     async fn delete(&self, ctx: &Ctx<PcaData>, state: CaModel, diags: &mut Diagnostics) {
@@ -372,6 +397,9 @@ impl Resource for CaResource {
             return;
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_ca_changed(data).await;
+        }
         let upd = UpdateCaRequest {
             status: CaStatus::Destroying,
             memo: None,
@@ -447,32 +475,49 @@ fn to_request(plan: &CaModel) -> (CreateCaQuery, CreateCaRequest) {
     (query, req)
 }
 
-/// Reads the CA and merges it into `state`; `None` (without errors) when it is gone.
+/// Reads the CA (unless `listed` already holds its record, from the account's CA list) and
+/// merges it into `state`; `None` (without errors) when it is gone. The chain is read only
+/// when the state lacks it or the CA's certificate changed (it cannot change otherwise).
 async fn refresh(
     client: &Client,
     tag: &CaTag,
     state: CaModel,
+    listed: Option<CaRecord>,
     diags: &mut Diagnostics,
 ) -> Option<CaModel> {
-    let record = match client.get_ca(tag).await {
-        Ok(r) => r,
-        Err(e) if e.is_not_found() => return None,
-        Err(e) => {
-            api_error(diags, "Unable to Read CA", &e);
-            return Some(fill_unknown(state));
-        }
+    let record = match listed {
+        Some(r) => r,
+        None => match client.get_ca(tag).await {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read CA", &e);
+                return Some(fill_unknown(state));
+            }
+        },
     };
     let info = record.ca_info.clone().unwrap_or_default();
     let status = info.status.clone().unwrap_or_default();
     if status == CaStatus::Destroying {
         return None;
     }
-    let chain = if record
+    let listed_cert = record
         .ca_cert_info
         .as_ref()
-        .and_then(|c| c.cert_pem.as_ref())
-        .is_some()
-    {
+        .and_then(|c| c.cert_pem.as_ref());
+    let chain_known = match (
+        listed_cert,
+        state.certificate_pem.known(),
+        state.chain_pem.known(),
+    ) {
+        (Some(now), Some(before), Some(chain)) if super::common::pem_eq(now, before) => {
+            Some(chain.clone())
+        }
+        _ => None,
+    };
+    let chain = if chain_known.is_some() {
+        chain_known
+    } else if listed_cert.is_some() {
         match client.get_ca_chain(tag).await {
             Ok(c) => Some(c),
             Err(e) => {
@@ -612,11 +657,31 @@ fn fill_unknown(mut s: CaModel) -> CaModel {
 /// the state (Terraform or the provider killed, the connection lost); creating another CA
 /// is impossible (aliases are unique) and adopting one silently could take over a CA that
 /// is not ours, so the error names the CA and gives the import command.
+/// The attribute a Create CA refusal is about, from its catalogue row (§1.7.1).
+fn create_error_attribute(e: &ClientError) -> Option<AttrPath> {
+    let subject = |name: &str| Some(AttrPath::root("subject").attr(name));
+    match e.catalogue_row()? {
+        Row::AliasMissing | Row::AliasTooLong | Row::AliasExists => Some(AttrPath::root("alias")),
+        Row::MemoTooLong => Some(AttrPath::root("memo")),
+        Row::CommonNameMissing | Row::CommonNameTooLong => subject("common_name"),
+        Row::OrganizationTooLong => subject("organization"),
+        Row::OrganizationUnitTooLong => subject("organizational_unit"),
+        Row::StateProvinceTooLong => subject("state_province"),
+        Row::LocalityTooLong => subject("locality"),
+        Row::InvalidKeyType => Some(AttrPath::root("key_type")),
+        Row::InvalidIp => Some(AttrPath::root("ip_addresses")),
+        Row::InvalidPeriodValue | Row::CaValidityExceeded => Some(AttrPath::root("validity_days")),
+        Row::CaTypeMissing | Row::InvalidCaType => Some(AttrPath::root("ca_type")),
+        Row::InvalidIssuerCaStatus | Row::CaNotFound => Some(AttrPath::root("issuer_ca_tag")),
+        _ => None,
+    }
+}
+
 async fn alias_taken(client: &Client, alias: &str, err: &ClientError, diags: &mut Diagnostics) {
     let found = match client.find_ca_by_alias(alias).await {
         Ok(found) => found,
         Err(lookup) => {
-            api_error(diags, "Unable to Create CA", err);
+            api_error_at(diags, AttrPath::root("alias"), "Unable to Create CA", err);
             diags.error(
                 "Unable to Look Up the CA Holding the Alias",
                 format!("A CA with alias {alias:?} already exists, and listing the CAs to find it failed: {lookup}"),
@@ -629,7 +694,7 @@ async fn alias_taken(client: &Client, alias: &str, err: &ClientError, diags: &mu
         .and_then(|r| r.ca_info.as_ref())
         .and_then(|i| i.ca_tag.clone())
     else {
-        api_error(diags, "Unable to Create CA", err);
+        api_error_at(diags, AttrPath::root("alias"), "Unable to Create CA", err);
         return;
     };
     let info = found.as_ref().and_then(|r| r.ca_info.as_ref());
@@ -651,7 +716,8 @@ async fn alias_taken(client: &Client, alias: &str, err: &ClientError, diags: &mu
     if let Some(ms) = info.and_then(|i| i.rgst_date) {
         what.push(format!("created {}", rfc3339(ms)));
     }
-    diags.error(
+    diags.error_at(
+        AttrPath::root("alias"),
         "CA Alias Already Exists",
         format!(
             "A CA with alias {alias:?} already exists ({}), so no CA was created.\n\n\

@@ -121,6 +121,10 @@ impl Resource for CaUserResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(
             Identity::new()
@@ -215,7 +219,10 @@ impl Resource for CaUserResource {
         let id_no = IdNo::from(state.id_no.known().cloned().unwrap_or_default());
         match client.delete_ca_user(&tag, &id_no).await {
             Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
+            // Gone already: the CA, or the user's permission (`Invalid user.`, row 42).
+            Err(e)
+                if e.is_not_found()
+                    || e.catalogue_row() == Some(crate::api::catalogue::Row::InvalidUser) => {}
             Err(e) => api_error(diags, "Unable to Delete CA User", &e),
         }
     }

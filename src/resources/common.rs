@@ -2,9 +2,11 @@
 //! into diagnostics, PEM comparison by content, timestamps, certificate inspection, and the
 //! subject/SAN attributes of CAs and certificates.
 
+use crate::api::catalogue::Row;
 use crate::client::{Client, ClientError};
 use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
+use crate::framework::path::AttrPath;
 use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Nesting};
 use crate::framework::typed::Val;
@@ -27,13 +29,104 @@ pub fn client<'a>(ctx: &'a Ctx<PcaData>, diags: &mut Diagnostics) -> Option<&'a 
 /// Records a failed API call as an error: what failed, the API's code and message, the
 /// request id, and what to do next.
 pub fn api_error(diags: &mut Diagnostics, summary: &str, err: &ClientError) {
+    diags.error(summary, api_error_detail(err));
+}
+
+/// [`api_error`] on the attribute that caused the refusal.
+pub fn api_error_at(diags: &mut Diagnostics, path: AttrPath, summary: &str, err: &ClientError) {
+    diags.error_at(path, summary, api_error_detail(err));
+}
+
+/// The attribute a catalogue row (§1.7.1) is about, when the resource has it (`attrs`: its
+/// argument names).
+pub fn row_attribute(row: Row, attrs: &[&str]) -> Option<AttrPath> {
+    let (root, nested) = match row {
+        Row::CommonNameMissing | Row::CommonNameTooLong => ("subject", Some("common_name")),
+        Row::OrganizationTooLong => ("subject", Some("organization")),
+        Row::OrganizationUnitTooLong => ("subject", Some("organizational_unit")),
+        Row::StateProvinceTooLong => ("subject", Some("state_province")),
+        Row::LocalityTooLong => ("subject", Some("locality")),
+        Row::StreetAddressTooLong => ("subject", Some("street_address")),
+        Row::InvalidKeyType => ("key_type", None),
+        Row::InvalidIp => ("ip_addresses", None),
+        Row::InvalidPeriodValue | Row::CaValidityExceeded => ("validity_days", None),
+        Row::CsrMissing
+        | Row::KeyBitsMissing
+        | Row::UnsupportedKeyBits
+        | Row::InvalidKeyTypeCsr
+        | Row::InvalidCsr
+        | Row::KeyBitsMismatch
+        | Row::KeyTypeMismatch => ("csr_pem", None),
+        Row::CertMissing | Row::InvalidCertificateValue | Row::InvalidCert | Row::ExpiredCert => {
+            ("certificate_pem", None)
+        }
+        Row::ChainMissing | Row::InvalidCaChain => ("chain_pem", None),
+        Row::ExpiryMissing => ("expiry_days", None),
+        Row::OcspServersMissing => ("ocsp_url", None),
+        Row::InvalidCaStatus | Row::IssuanceLimit | Row::CaNotFound | Row::InvalidCa => {
+            ("ca_tag", None)
+        }
+        _ => return None,
+    };
+    if !attrs.contains(&root) {
+        return None;
+    }
+    let path = AttrPath::root(root);
+    Some(match nested {
+        Some(n) => path.attr(n),
+        None => path,
+    })
+}
+
+/// [`api_error`], on the attribute the refusal is about when its catalogue row names one
+/// that the resource has ([`row_attribute`]).
+pub fn request_error(diags: &mut Diagnostics, summary: &str, err: &ClientError, attrs: &[&str]) {
+    match err
+        .catalogue_row()
+        .and_then(|row| row_attribute(row, attrs))
+    {
+        Some(path) => api_error_at(diags, path, summary, err),
+        None => api_error(diags, summary, err),
+    }
+}
+
+/// What a catalogue row (§1.7.1) means for the user, when the message alone does not say.
+pub fn catalogue_hint(row: Row) -> Option<&'static str> {
+    Some(match row {
+        Row::NcloudInstanceNoMissing => {
+            "The account has no Private CA subscription (no ncloudInstanceNo): subscribe to Private CA for this account in the NAVER Cloud console (on the same site as the provider's `site`), then run again."
+        }
+        Row::CaLimit => {
+            "Every CA of the account counts toward the limit of 10, whatever its type and status: roots and intermediates, PENDING intermediates waiting for activation, DEACTIVATED CAs, and CAs being deleted (DESTROYING, removed 72 hours later; Delete CA removes them at once). Delete CAs you no longer need, or ask NAVER Cloud support to raise the limit."
+        }
+        Row::IssuanceLimit => {
+            "Every certificate the CA ever signed counts toward its 30,000: end certificates (CA-generated keys and signed CSRs) and intermediate CA certificates, revoked, expired and trimmed ones included. Issue from another CA (for example a new intermediate), or contact the NAVER Cloud customer center."
+        }
+        Row::InvalidCaStatus => {
+            "The CA's status does not allow this operation: signing needs an ACTIVE CA, activation a PENDING intermediate (see the CA's `status`)."
+        }
+        Row::InvalidIssuerCaStatus => {
+            "The issuing CA (`issuer_ca_tag`) must be ACTIVE to sign a new intermediate."
+        }
+        Row::CaValidityExceeded => {
+            "A certificate cannot outlive the CA that signs it: lower `validity_days`, or leave it unset to end with the CA."
+        }
+        _ => return None,
+    })
+}
+
+fn api_error_detail(err: &ClientError) -> String {
+    let mut detail = err.to_string();
+    if let Some(hint) = err.catalogue_row().and_then(catalogue_hint) {
+        detail.push_str("\n\n");
+        detail.push_str(hint);
+    }
     // The error already says what to check (clock, credentials, permission, endpoint);
     // throttling is mentioned only when the service throttled or was unavailable.
-    let mut detail = err.to_string();
     if matches!(err.status(), Some(429 | 503)) {
         detail.push_str("\n\nThe API is throttling or briefly unavailable; run the command again, or raise max_retries in the provider block.");
     }
-    diags.error(summary, detail);
+    detail
 }
 
 /// A PEM document reduced to what matters: each block's label and base64 body, without
@@ -119,6 +212,87 @@ pub fn pem_validator(what: &'static str, labels: &'static [&'static str]) -> Val
             ))
         }
     })
+}
+
+/// PEM labels of a PKCS#10 CSR.
+pub const CSR_LABELS: &[&str] = &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
+
+/// The `keyType` and `keyBits` a sign request (Sign End Csr, Sign Sub Csr) sends for a CSR
+/// (A8): `RSA` + modulus bits or `ECDSA` + curve bits, derived from the CSR's public key.
+/// Errors say why the service would refuse it: not a readable CSR (row 39, `Invalid csr.`)
+/// or a key the service does not sign (row 36, `Unsupported keyBits.`; supported:
+/// [`limits::CSR_KEY_TYPES`](crate::api::limits::CSR_KEY_TYPES)).
+pub fn csr_key_params(pem: &str) -> Result<(String, String), String> {
+    use base64::Engine as _;
+    use x509_parser::prelude::{FromDer as _, X509CertificationRequest};
+    use x509_parser::public_key::PublicKey;
+    const RSA: &str = "1.2.840.113549.1.1.1";
+    const EC: &str = "1.2.840.10045.2.1";
+    let unreadable = "it is not a readable PKCS#10 certificate signing request (the service answers `Invalid csr.`)";
+    let (_, body) = pem_content(pem)
+        .into_iter()
+        .find(|(l, _)| CSR_LABELS.contains(&l.as_str()))
+        .ok_or_else(|| unreadable.to_owned())?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| unreadable.to_owned())?;
+    let Ok((_, csr)) = X509CertificationRequest::from_der(&der) else {
+        return Err(unreadable.to_owned());
+    };
+    let spki = &csr.certification_request_info.subject_pki;
+    let algorithm = spki.algorithm.algorithm.to_id_string();
+    let (key_type, bits, name) = match algorithm.as_str() {
+        RSA => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) => {
+                let bits = u32::try_from(rsa.key_size()).unwrap_or(0);
+                ("RSA", bits, format!("an RSA-{bits} key"))
+            }
+            _ => return Err(unreadable.to_owned()),
+        },
+        EC => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            let bits = match curve.as_str() {
+                "1.2.840.10045.3.1.7" => 256,
+                "1.3.132.0.34" => 384,
+                "1.3.132.0.35" => 521,
+                _ => 0,
+            };
+            ("ECDSA", bits, format!("an EC key on curve {curve}"))
+        }
+        other => ("", 0, format!("a key of algorithm {other}")),
+    };
+    if crate::api::limits::csr_key_supported(key_type, bits) {
+        Ok((key_type.to_owned(), bits.to_string()))
+    } else {
+        Err(format!(
+            "the CSR holds {name}, which the service does not sign (`Unsupported keyBits.`): use RSA 2048, 3072 or 4096 bits, or ECDSA on P-256, P-384 or P-521"
+        ))
+    }
+}
+
+/// Validates a CSR attribute: a PEM CSR that the service can sign ([`csr_key_params`]).
+pub fn csr_validator() -> Validator {
+    Validator::string(
+        "a PEM PKCS#10 CSR with an RSA (2048/3072/4096) or ECDSA (P-256/P-384/P-521) key",
+        |s| {
+            if !pem_content(s)
+                .iter()
+                .any(|(l, _)| CSR_LABELS.contains(&l.as_str()))
+            {
+                return Err(
+                    "must be a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)"
+                        .to_owned(),
+                );
+            }
+            csr_key_params(s).map(|_| ())
+        },
+    )
 }
 
 /// Epoch milliseconds as an RFC 3339 UTC timestamp (`2026-11-28T21:37:14Z`).
@@ -427,6 +601,56 @@ pub fn subject_attributes() -> Vec<Attribute> {
     ]
 }
 
+/// Checks a `subject` map (of an end certificate): known keys only, each value valid as the
+/// matching attribute of [`subject_attributes`] (plus `street_address` and `postal_code`), no null values,
+/// and a `common_name`. Errors name the key (`subject["country"]`).
+pub fn subject_map_validator() -> Validator {
+    Validator::new(
+        "keys common_name (required), country, state_province, locality, organization, organizational_unit, street_address, postal_code",
+        |v, path, diags| {
+            let Value::Map(map) = v else {
+                return;
+            };
+            let rules: [(&str, Validator); 8] = [
+                ("common_name", validate::length_between(1, 64)),
+                ("country", country()),
+                ("state_province", validate::length_between(0, 128)),
+                ("locality", validate::length_between(0, 128)),
+                ("organization", validate::length_between(0, 64)),
+                ("organizational_unit", validate::length_between(0, 128)),
+                ("street_address", validate::length_between(0, 128)),
+                ("postal_code", validate::length_between(0, 128)),
+            ];
+            for (key, value) in map {
+                let at = path.key(key.clone());
+                match rules.iter().find(|(name, _)| name == key) {
+                    Some(_) if value.is_null() => diags.error_at(
+                        at,
+                        "Invalid Attribute Value",
+                        format!("Attribute {path} key {key:?} is null: leave the key out instead."),
+                    ),
+                    Some((_, rule)) => rule.run(value, &at, diags),
+                    None => diags.error_at(
+                        at,
+                        "Invalid Attribute Value",
+                        format!(
+                            "Attribute {path} has no key {key:?}: the keys are {}.",
+                            rules.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                }
+            }
+            if !map.contains_key("common_name") {
+                diags.error_at(
+                    path.clone(),
+                    "Missing Attribute Value",
+                    format!("Attribute {path} needs a common_name."),
+                );
+            }
+        },
+    )
+}
+
 /// A required, replace-forcing `subject` nested attribute.
 pub fn subject_attribute(extra: Vec<Attribute>, what: &str) -> Attribute {
     let mut attrs = subject_attributes();
@@ -579,6 +803,36 @@ pub fn canonical_serial(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn csr_with(alg: &'static rcgen::SignatureAlgorithm) -> String {
+        let key = rcgen::KeyPair::generate_for(alg).expect("key");
+        rcgen::CertificateParams::new(vec!["svc.example".to_owned()])
+            .expect("params")
+            .serialize_request(&key)
+            .expect("csr")
+            .pem()
+            .expect("pem")
+    }
+
+    #[test]
+    fn csr_key_params_name_the_key_as_naver_issuer_does() {
+        let p = |alg| csr_key_params(&csr_with(alg));
+        assert_eq!(
+            p(&rcgen::PKCS_ECDSA_P256_SHA256),
+            Ok(("ECDSA".to_owned(), "256".to_owned()))
+        );
+        assert_eq!(
+            p(&rcgen::PKCS_ECDSA_P384_SHA384),
+            Ok(("ECDSA".to_owned(), "384".to_owned()))
+        );
+        let ed = p(&rcgen::PKCS_ED25519).unwrap_err();
+        assert!(ed.contains("Unsupported keyBits."), "{ed}");
+        let bad = csr_key_params(
+            "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----",
+        )
+        .unwrap_err();
+        assert!(bad.contains("Invalid csr."), "{bad}");
+    }
 
     #[test]
     fn pem_compares_by_content() {

@@ -88,6 +88,10 @@ impl Resource for CrlConfigResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }
@@ -110,7 +114,12 @@ impl Resource for CrlConfigResource {
         {
             Ok(c) => c,
             Err(e) => {
-                api_error(diags, "Unable to Configure the CRL", &e);
+                super::common::request_error(
+                    diags,
+                    "Unable to Configure the CRL",
+                    &e,
+                    &["ca_tag", "expiry_days"],
+                );
                 return None;
             }
         };

@@ -13,15 +13,16 @@
 //! `revoke_on_destroy = false`, which only forgets it. Import by `<ca_tag>/<serial_number>`.
 //!
 //! State stays small: the issuing chain belongs to the CA (`pca_ca.chain_pem`), so
-//! `issuer_pem`/`chain_pem` are kept here only with `include_chain = true`, and there is no
-//! `id` (it only repeated `<ca_tag>/<serial_number>`). Schema version 1; [`upgrade_v0`]
-//! drops both from version-0 states.
+//! `chain_pem` is kept here only with `include_chain = true`; there is no `issuer_pem` (the
+//! chain's first certificate, and the issuing CA's `certificate_pem`) and no `id` (it only
+//! repeated `<ca_tag>/<serial_number>`). Schema version 3; [`upgrade_v0`], [`upgrade_v1`]
+//! and [`upgrade_v2`] bring older states there.
 
 use super::ca::KEY_TYPES;
 use super::common::{
-    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, days_between,
-    ip_validator, join_list, keep_pem, now_ms, revoked_serials, rfc3339, subject_attributes,
-    validity_days_attribute,
+    Subject, alt_name_validator, api_error, canonical_serial, cert_summary, client, csr_key_params,
+    days_between, ip_validator, join_list, keep_pem, now_ms, request_error, revoked_serials,
+    rfc3339, subject_map_validator, validity_days_attribute,
 };
 use super::common::{extended_key_usage_name, key_usage_name};
 use super::snapshot;
@@ -86,8 +87,6 @@ pub struct EndCertModel {
     pub certificate_pem: Val<String>,
     /// `private_key_pem`
     pub private_key_pem: Val<String>,
-    /// `issuer_pem`
-    pub issuer_pem: Val<String>,
     /// `chain_pem`
     pub chain_pem: Val<String>,
     /// `not_before`
@@ -100,25 +99,34 @@ pub struct EndCertModel {
     pub revoked: Val<bool>,
 }
 
-/// The `subject` object of an end certificate, attribute by attribute (flattening does not
-/// mix with unknown values, so the fields are spelled out).
+/// The `subject` of an end certificate, key by key (flattening does not mix with unknown
+/// values, so the fields are spelled out). In state it is a map holding only the keys that
+/// are set: an object type would store every absent key as `null` in every certificate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndSubjectFlat {
     /// `common_name`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub common_name: Val<String>,
     /// `country`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub country: Val<String>,
     /// `state_province`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub state_province: Val<String>,
     /// `locality`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub locality: Val<String>,
     /// `organization`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub organization: Val<String>,
     /// `organizational_unit`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub organizational_unit: Val<String>,
     /// `street_address`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub street_address: Val<String>,
     /// `postal_code`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
     pub postal_code: Val<String>,
 }
 
@@ -193,8 +201,28 @@ fn computed(name: &str, description: &str) -> Attribute {
 /// The default key type when the CA generates the key.
 pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
 
-/// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with `include_chain`.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with
+/// `include_chain`, 2 since `subject` is a map of the keys that are set, 3 since there is no
+/// `issuer_pem`.
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// Version 2 → 3: `issuer_pem` repeated the first certificate of `chain_pem` (and the
+/// issuing CA's `certificate_pem`); it is dropped.
+pub fn upgrade_v2(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = state.as_object_mut() {
+        obj.remove("issuer_pem");
+    }
+    state
+}
+
+/// Version 1 → 2: `subject` was an object with every key; it is now a map without the
+/// keys that were null.
+pub fn upgrade_v1(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(serde_json::Value::Object(subject)) = state.get_mut("subject") {
+        subject.retain(|_, v| !v.is_null());
+    }
+    state
+}
 
 /// Version 0 → 1: version 0 kept the issuer and the chain in every certificate, and an
 /// `id` repeating `<ca_tag>/<serial_number>`. They are dropped (`include_chain = false`, the
@@ -203,7 +231,6 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub fn upgrade_v0(mut state: serde_json::Value) -> serde_json::Value {
     if let Some(obj) = state.as_object_mut() {
         obj.remove("id");
-        obj.insert("issuer_pem".into(), serde_json::Value::Null);
         obj.insert("chain_pem".into(), serde_json::Value::Null);
         obj.insert("include_chain".into(), serde_json::Value::Bool(false));
     }
@@ -225,21 +252,8 @@ impl Resource for EndCertResource {
     }
 
     fn schema(&self) -> Schema {
-        let mut subject = subject_attributes();
-        subject.push(
-            Attribute::string("street_address")
-                .optional()
-                .validate(validate::length_between(0, 128))
-                .description("Street address, up to 128 characters."),
-        );
-        subject.push(
-            Attribute::string("postal_code")
-                .optional()
-                .validate(validate::length_between(0, 128))
-                .description("Postal code (`postalCode`, OID 2.5.4.17), up to 128 characters."),
-        );
         Schema::new(
-            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; when a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
+            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; with a CA-made key they hold what you set (null when unset, keeping state small). When a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `chain_pem` here (its first certificate is the issuing CA's).",
         )
         .version(SCHEMA_VERSION)
         .attr(
@@ -255,7 +269,8 @@ impl Resource for EndCertResource {
                     "the CSR's content changed (formatting alone only updates the state)",
                     super::common::pem_changed,
                 )
-                .description("A PKCS#10 CSR (PEM) for the CA to sign. Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
+                .validate(super::common::csr_validator())
+                .description("A PKCS#10 CSR (PEM) for the CA to sign: its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), which the provider sends as `keyType`/`keyBits` (an unreadable CSR or another key is a plan-time error). Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
         )
         .attr(
             Attribute::string("key_type")
@@ -265,10 +280,11 @@ impl Resource for EndCertResource {
                 .description("When the CA generates the key: `RSA2048` (default), `RSA4096`, `EC256` or `EC521`. With `csr_pem`, the CSR's key type (computed)."),
         )
         .attr(
-            Attribute::nested("subject", Nesting::Single, subject)
+            Attribute::map("subject", Type::String)
                 .optional()
                 .requires_replace()
-                .description("The certificate's subject; required unless `csr_pem` is set. Changing it forces a new certificate."),
+                .validate(subject_map_validator())
+                .description("The certificate's subject, a map with the keys `common_name` (CN, required, 1 to 64 characters), `country` (C, a two-letter ISO 3166-1 code such as `KR`), `state_province` (ST), `locality` (L), `organizational_unit` (OU), `street_address` (up to 128 characters each) and `organization` (O, up to 64); required unless `csr_pem` is set. Only the keys you set are stored. Changing it forces a new certificate."),
         )
         .attr(
             Attribute::list("alt_names", Type::String)
@@ -291,7 +307,7 @@ impl Resource for EndCertResource {
                 .validate(validate::each(Validator::string("an absolute URI; a SPIFFE ID for spiffe://", |u| {
                     profile::uri_problem(u).map_or(Ok(()), |p| Err(format!("must be an absolute URI (a SPIFFE ID when the scheme is spiffe): {p}")))
                 })))
-                .description("Subject alternative names: URIs, such as a SPIFFE ID (`spiffe://corp.example/ns/prod/sa/api`). Each must be an absolute URI without commas or spaces; `spiffe://` URIs must follow the SPIFFE ID rules (lower-case trust domain without port or user info, path segments of letters, digits, `.`, `-`, `_`, no query or fragment). Sent as `x509Parameters.uri`. Computed from the certificate with `csr_pem` and after import. Changing it forces a new certificate."),
+                .description("Subject alternative names: URIs, such as a SPIFFE ID (`spiffe://corp.example/ns/prod/sa/api`). Each must be an absolute URI without commas or spaces; `spiffe://` URIs must follow the SPIFFE ID rules (lower-case trust domain without port or user info, path segments of letters, digits, `.`, `-`, `_`, no query or fragment). Sent as `x509Parameters.uri`. Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
         )
         .attr(
             Attribute::nested(
@@ -314,21 +330,21 @@ impl Resource for EndCertResource {
             )
             .optional_computed()
             .requires_replace()
-            .description("Subject alternative names of type otherName with a UTF-8 value, sent as `x509Parameters.other` (`{OID};UTF8:{value}`, comma-separated). Computed from the certificate with `csr_pem` and after import. Changing it forces a new certificate."),
+            .description("Subject alternative names of type otherName with a UTF-8 value, sent as `x509Parameters.other` (`{OID};UTF8:{value}`, comma-separated). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
         )
         .attr(
             Attribute::set("key_usages", Type::String)
                 .optional_computed()
                 .requires_replace()
                 .validate(validate::each(validate::one_of(&END_KEY_USAGES)))
-                .description("Key usages, named as the `tls` provider names them: `digital_signature`, `content_commitment`, `key_encipherment`, `data_encipherment`, `key_agreement`, `encipher_only`, `decipher_only`. Unset: the service's default (`digital_signature`, plus `key_encipherment` for RSA keys), and nothing is sent. Set: sent as `x509Parameters.keyUsage` with Go/Vault-style names (`DigitalSignature`, `KeyAgreement`, …; the API's value names are not documented, see the guide). Computed from the certificate when unset. Changing it forces a new certificate."),
+                .description("Key usages, named as the `tls` provider names them: `digital_signature`, `content_commitment`, `key_encipherment`, `data_encipherment`, `key_agreement`, `encipher_only`, `decipher_only`. Unset: the service's default (`digital_signature`, plus `key_encipherment` for RSA keys), and nothing is sent. Set: sent as `x509Parameters.keyUsage` with Go/Vault-style names (`DigitalSignature`, `KeyAgreement`, …; the API's value names are not documented, see the guide). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
         )
         .attr(
             Attribute::set("extended_key_usages", Type::String)
                 .optional_computed()
                 .requires_replace()
                 .validate(validate::each(validate::one_of(&END_EXTENDED_KEY_USAGES)))
-                .description("Extended key usages: `server_auth`, `client_auth`, `code_signing`, `email_protection`, `time_stamping`, `ocsp_signing`. Unset: server and client authentication (today's certificate), and nothing is sent. Set: exactly these, sent as `x509Parameters.extendedKeyUsage` (`ServerAuth`, `ClientAuth`, `CodeSigning`, `EmailProtection`, `TimeStamping`, `OCSPSigning`). Computed from the certificate when unset. Changing it forces a new certificate."),
+                .description("Extended key usages: `server_auth`, `client_auth`, `code_signing`, `email_protection`, `time_stamping`, `ocsp_signing`. Unset: server and client authentication (today's certificate), and nothing is sent. Set: exactly these, sent as `x509Parameters.extendedKeyUsage` (`ServerAuth`, `ClientAuth`, `CodeSigning`, `EmailProtection`, `TimeStamping`, `OCSPSigning`). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
         )
         .attr(validity_days_attribute("certificate"))
         .attr(
@@ -345,7 +361,7 @@ impl Resource for EndCertResource {
         .attr(
             Attribute::bool("include_chain")
                 .default(false)
-                .description("Whether to keep the issuing CA's certificate (`issuer_pem`) and chain (`chain_pem`) in this certificate's state. Default false: the chain is the CA's, available once from `pca_ca.chain_pem` or `data \"pca_ca_chain\"`, and repeating it in every certificate would more than double the state. Changing it updates in place."),
+                .description("Whether to keep the issuing chain (`chain_pem`, the issuing CA's certificate first) in this certificate's state. Default false: the chain is the CA's, available once from `pca_ca.chain_pem` or `data \"pca_ca_chain\"`, and repeating it in every certificate would more than double the state. Changing it updates in place."),
         )
         .attr(computed("serial_number", "The certificate's serial number, colon-separated hex."))
         .attr(computed("certificate_pem", "The certificate, PEM."))
@@ -356,8 +372,7 @@ impl Resource for EndCertResource {
                 .use_state_for_unknown()
                 .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
         )
-        .attr(computed("issuer_pem", "The issuing CA's certificate, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `certificate_pem`)."))
-        .attr(computed("chain_pem", "The chain from the issuing CA up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
+        .attr(computed("chain_pem", "The chain from the issuing CA (first) up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
         .attr(computed("not_after", "End of validity, RFC 3339."))
         .attr(
@@ -370,6 +385,10 @@ impl Resource for EndCertResource {
                 .computed()
                 .description("True when the CA's CRL lists the certificate (revoked outside Terraform): the next plan replaces it."),
         )
+    }
+
+    fn read_on_import(&self) -> bool {
+        true
     }
 
     fn identity(&self) -> Option<Identity> {
@@ -403,12 +422,6 @@ impl Resource for EndCertResource {
                     );
                 }
             }
-            if let Some(csr) = c.csr_pem.known()
-                && !csr.contains("-----BEGIN CERTIFICATE REQUEST-----")
-                && !csr.contains("-----BEGIN NEW CERTIFICATE REQUEST-----")
-            {
-                diags.error_at(AttrPath::root("csr_pem"), "Invalid CSR", "csr_pem must be a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).");
-            }
         } else if c.subject.is_null() {
             diags.error_at(
                 AttrPath::root("subject"),
@@ -429,9 +442,21 @@ impl Resource for EndCertResource {
         plan_chain(req.prior, planned);
         match req.prior {
             None => {
-                // The CA-generated key: the default key type is known at plan time.
-                if req.config.csr_pem.is_null() && req.config.key_type.is_null() {
-                    planned.key_type = Val::Known(DEFAULT_KEY_TYPE.to_owned());
+                if req.config.csr_pem.is_null() {
+                    // The CA-generated key: the default key type is known at plan time, and
+                    // profile attributes left unset stay null (nothing is sent, the service
+                    // makes its default server + client certificate): reading them back
+                    // would only repeat that default in every certificate's state.
+                    if req.config.key_type.is_null() {
+                        planned.key_type = Val::Known(DEFAULT_KEY_TYPE.to_owned());
+                    }
+                    null_if_unset(&req.config.uri_sans, &mut planned.uri_sans);
+                    null_if_unset(&req.config.other_names, &mut planned.other_names);
+                    null_if_unset(&req.config.key_usages, &mut planned.key_usages);
+                    null_if_unset(
+                        &req.config.extended_key_usages,
+                        &mut planned.extended_key_usages,
+                    );
                 }
             }
             Some(prior) => {
@@ -466,15 +491,30 @@ impl Resource for EndCertResource {
             let query = SignEndCsrQuery {
                 period: Some(period.clone()),
             };
+            // A8: the service checks keyType/keyBits against the CSR (rows 15, 36, 49, 50).
+            let (key_type, key_bits) = match csr_key_params(csr) {
+                Ok((t, b)) => (Some(t), Some(b)),
+                Err(why) => {
+                    diags.error_at(AttrPath::root("csr_pem"), "Unsupported CSR", why);
+                    return None;
+                }
+            };
             let req = SignEndCsrRequest {
                 csr_pem: csr.clone(),
                 period: Some(period),
+                key_type,
+                key_bits,
                 ..SignEndCsrRequest::default()
             };
             let out = match client.sign_end_csr(&tag, &query, &req).await {
                 Ok(o) => o,
                 Err(e) => {
-                    api_error(diags, "Unable to Sign the CSR", &e);
+                    request_error(
+                        diags,
+                        "Unable to Sign the CSR",
+                        &e,
+                        &["ca_tag", "csr_pem", "validity_days"],
+                    );
                     return None;
                 }
             };
@@ -482,7 +522,6 @@ impl Resource for EndCertResource {
                 .serial_no
                 .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
             s.certificate_pem = out.certificate.map_or(Val::Null, Val::Known);
-            s.issuer_pem = out.issuer.map_or(Val::Null, Val::Known);
             s.chain_pem = out
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
@@ -500,7 +539,18 @@ impl Resource for EndCertResource {
             let out = match client.issue_end_cert(&tag, &req).await {
                 Ok(o) => o,
                 Err(e) => {
-                    api_error(diags, "Unable to Issue Certificate", &e);
+                    request_error(
+                        diags,
+                        "Unable to Issue Certificate",
+                        &e,
+                        &[
+                            "ca_tag",
+                            "subject",
+                            "key_type",
+                            "ip_addresses",
+                            "validity_days",
+                        ],
+                    );
                     return None;
                 }
             };
@@ -510,7 +560,6 @@ impl Resource for EndCertResource {
                 .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
             s.certificate_pem = out.certificate.clone().map_or(Val::Null, Val::Known);
             s.private_key_pem = out.private_key.clone().map_or(Val::Null, Val::Known);
-            s.issuer_pem = out.issuer.clone().map_or(Val::Null, Val::Known);
             s.chain_pem = out
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
@@ -527,7 +576,6 @@ impl Resource for EndCertResource {
         }
         s.revoked = Val::Known(false);
         if !wants_chain(&s) {
-            s.issuer_pem = Val::Null;
             s.chain_pem = Val::Null;
         }
         if let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
@@ -545,7 +593,7 @@ impl Resource for EndCertResource {
         let data = ctx.data(diags)?;
         let client = client(ctx, diags)?;
         if state.certificate_pem.is_known()
-            && (!wants_chain(&state) || (state.chain_pem.is_known() && state.issuer_pem.is_known()))
+            && (!wants_chain(&state) || state.chain_pem.is_known())
         {
             // The state holds everything but existence and revocation: the paged reader.
             return read_listed(data, client, state, diags).await;
@@ -588,6 +636,11 @@ impl Resource for EndCertResource {
             } else {
                 Val::Known(sum.ip_addresses)
             };
+            // Read back by `finish`, from the certificate.
+            s.uri_sans = Val::Unknown;
+            s.other_names = Val::Unknown;
+            s.key_usages = Val::Unknown;
+            s.extended_key_usages = Val::Unknown;
         }
         match revoked_serials(data, client, &tag).await {
             Ok(set) => s.revoked = Val::Known(set.contains(&canonical_serial(&serial))),
@@ -612,9 +665,8 @@ impl Resource for EndCertResource {
         s.early_renewal_hours = plan.early_renewal_hours;
         s.include_chain = plan.include_chain;
         if !wants_chain(&s) {
-            s.issuer_pem = Val::Null;
             s.chain_pem = Val::Null;
-        } else if !s.chain_pem.is_known() || !s.issuer_pem.is_known() {
+        } else if !s.chain_pem.is_known() {
             let client = client(ctx, diags)?;
             let tag = CaTag::from(s.ca_tag.known().cloned().unwrap_or_default());
             let serial = SerialNo::from(s.serial_number.known().cloned().unwrap_or_default());
@@ -688,7 +740,9 @@ impl Resource for EndCertResource {
         diags: &mut Diagnostics,
     ) -> Option<serde_json::Value> {
         match version {
-            0 => Some(upgrade_v0(state)),
+            0 => Some(upgrade_v2(upgrade_v1(upgrade_v0(state)))),
+            1 => Some(upgrade_v2(upgrade_v1(state))),
+            2 => Some(upgrade_v2(state)),
             SCHEMA_VERSION => Some(state),
             _ => {
                 diags.error(
@@ -748,23 +802,27 @@ async fn read_listed(
     Some(finish(s))
 }
 
-/// Plans `issuer_pem`/`chain_pem`: null without `include_chain`; with it, the prior values
+/// Plans null for an attribute the configuration leaves null.
+fn null_if_unset<T>(config: &Val<T>, planned: &mut Val<T>) {
+    if config.is_null() {
+        *planned = Val::Null;
+    }
+}
+
+/// Plans `chain_pem`: null without `include_chain`; with it, the prior values
 /// when the state has them, else unknown (create or update fills them).
 fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
     match planned.include_chain {
         Val::Known(false) => {
-            planned.issuer_pem = Val::Null;
             planned.chain_pem = Val::Null;
         }
         Val::Known(true) => {
-            let have = prior.is_some_and(|p| p.chain_pem.is_known() && p.issuer_pem.is_known());
+            let have = prior.is_some_and(|p| p.chain_pem.is_known());
             if !have {
-                planned.issuer_pem = Val::Unknown;
-                planned.chain_pem = Val::Unknown;
+                    planned.chain_pem = Val::Unknown;
             }
         }
         _ => {
-            planned.issuer_pem = Val::Unknown;
             planned.chain_pem = Val::Unknown;
         }
     }
@@ -814,11 +872,10 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
     }
 }
 
-/// Sets `issuer_pem` (the chain's first certificate) and `chain_pem` from the API's chain,
-/// keeping the state's text when only the formatting differs.
+/// Sets `chain_pem` from the API's chain, keeping the state's text when only the formatting
+/// differs.
 fn set_chain(s: &mut EndCertModel, chain: &crate::api::model::CaChain) {
     let blocks = chain.pem_blocks();
-    s.issuer_pem = keep_pem(&s.issuer_pem, blocks.first().cloned());
     s.chain_pem = keep_pem(&s.chain_pem, Some(blocks.join("\n")));
 }
 
@@ -905,12 +962,12 @@ fn warn_profile_mismatch(
     }
 }
 
-/// Fills the profile attributes not known yet (left unset in the configuration, the CSR
-/// path, import) from the certificate: URI and other-name SANs, key usages and extended key
+/// Fills the profile attributes still unknown (planned unknown on the CSR path, set unknown
+/// by an import's first read) from the certificate: URI and other-name SANs, key usages and extended key
 /// usages; an absent list is null.
 fn read_back_profile(s: &mut EndCertModel, sum: &super::common::CertSummary) {
     fn list<T: Clone>(v: &mut Val<Vec<T>>, from: &[T]) {
-        if !v.is_known() {
+        if v.is_unknown() {
             *v = if from.is_empty() {
                 Val::Null
             } else {
@@ -960,7 +1017,6 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
     f(&mut s.serial_number);
     f(&mut s.certificate_pem);
     f(&mut s.private_key_pem);
-    f(&mut s.issuer_pem);
     f(&mut s.chain_pem);
     f(&mut s.not_before);
     f(&mut s.not_after);
@@ -1002,7 +1058,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let up = EndCertResource.upgrade(0, v0, &mut d).expect("upgraded");
         assert!(!d.has_errors());
-        assert_eq!(up["issuer_pem"], serde_json::Value::Null);
+        assert!(up.get("issuer_pem").is_none());
         assert_eq!(up["chain_pem"], serde_json::Value::Null);
         assert_eq!(up["include_chain"], serde_json::Value::Bool(false));
         assert!(up.get("id").is_none());
@@ -1015,24 +1071,80 @@ mod tests {
     }
 
     #[test]
+    fn upgrade_from_version_1_keeps_only_the_subject_keys_set() {
+        let v1 = serde_json::json!({
+            "ca_tag": "t",
+            "subject": {"common_name": "a", "country": null, "organization": "O"},
+        });
+        let mut d = Diagnostics::new();
+        let up = EndCertResource.upgrade(1, v1, &mut d).expect("upgraded");
+        assert_eq!(
+            up["subject"],
+            serde_json::json!({"common_name": "a", "organization": "O"})
+        );
+        let v0 =
+            serde_json::json!({"id": "t/01", "subject": {"common_name": "a", "locality": null}});
+        let up = EndCertResource.upgrade(0, v0, &mut d).expect("upgraded");
+        assert_eq!(up["subject"], serde_json::json!({"common_name": "a"}));
+        assert!(!d.has_errors());
+    }
+
+    #[test]
+    fn subject_map_names_the_bad_key() {
+        use crate::framework::Value;
+        let v = Value::Map(
+            [
+                ("common_name".to_owned(), Value::String(String::new())),
+                ("country".to_owned(), Value::String("Korea".into())),
+                ("colour".to_owned(), Value::String("x".into())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let mut d = Diagnostics::new();
+        subject_map_validator().run(&v, &AttrPath::root("subject"), &mut d);
+        let paths: Vec<_> = d.iter().filter_map(|x| x.path.clone()).collect();
+        assert_eq!(paths.len(), 3, "{paths:?}");
+        for key in ["common_name", "country", "colour"] {
+            assert!(
+                paths.contains(&AttrPath::root("subject").key(key)),
+                "{key}: {paths:?}"
+            );
+        }
+        let missing = Value::Map(
+            [("country".to_owned(), Value::String("KR".into()))]
+                .into_iter()
+                .collect(),
+        );
+        let mut d = Diagnostics::new();
+        subject_map_validator().run(&missing, &AttrPath::root("subject"), &mut d);
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn subject_stores_only_the_keys_set() {
+        let m = EndSubjectFlat {
+            common_name: Val::Known("a".into()),
+            ..EndSubjectFlat::default()
+        };
+        let json = serde_json::to_value(&m).expect("json");
+        assert_eq!(json, serde_json::json!({"common_name": "a"}));
+    }
+
+    #[test]
     fn chain_is_planned_only_when_asked_for() {
         let mut planned = EndCertModel {
             include_chain: Val::Known(false),
-            issuer_pem: Val::Unknown,
             chain_pem: Val::Unknown,
             ..EndCertModel::default()
         };
         plan_chain(None, &mut planned);
-        assert_eq!(
-            (planned.issuer_pem.clone(), planned.chain_pem.clone()),
-            (Val::Null, Val::Null)
-        );
+        assert_eq!(planned.chain_pem, Val::Null);
         planned.include_chain = Val::Known(true);
         let prior = planned.clone();
         plan_chain(Some(&prior), &mut planned);
-        assert!(planned.chain_pem.is_unknown() && planned.issuer_pem.is_unknown());
+        assert!(planned.chain_pem.is_unknown());
         let prior = EndCertModel {
-            issuer_pem: Val::Known("i".into()),
             chain_pem: Val::Known("c".into()),
             ..prior
         };

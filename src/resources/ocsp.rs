@@ -94,6 +94,10 @@ impl Resource for OcspResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The CA's `ca_tag`."))
     }
@@ -138,7 +142,12 @@ impl Resource for OcspResource {
             ocsp_servers: url.clone(),
         };
         if let Err(e) = client.create_ocsp(&CaTag::from(tag.as_str()), &req).await {
-            api_error(diags, "Unable to Create OCSP", &e);
+            super::common::request_error(
+                diags,
+                "Unable to Create OCSP",
+                &e,
+                &["ca_tag", "ocsp_url"],
+            );
             return None;
         }
         Some(OcspModel {

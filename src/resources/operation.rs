@@ -52,7 +52,8 @@ impl Operation {
         }
     }
 
-    async fn run(self, client: &Client, tag: &CaTag) -> Result<(), ClientError> {
+    /// Runs the operation on the CA `tag`.
+    pub async fn run(self, client: &Client, tag: &CaTag) -> Result<(), ClientError> {
         match self {
             Operation::RotateCrl => client.rotate_crl(tag).await,
             Operation::TrimCa => client.trim_ca(tag).await,

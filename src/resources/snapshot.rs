@@ -6,9 +6,13 @@
 //!
 //! Nothing reads stale in the same process: a create adds its serial to a snapshot already
 //! taken, a revoke drops the CA's cached CRL, and Trim CA drops the CA's snapshot.
+//!
+//! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
+//! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
+//! a CA in the process drops the list ([`note_ca_changed`]).
 
 use super::common::canonical_serial;
-use crate::api::model::CaTag;
+use crate::api::model::{CaRecord, CaTag};
 use crate::client::{Client, ClientError};
 use crate::provider::PcaData;
 use std::collections::{HashMap, HashSet};
@@ -67,6 +71,34 @@ impl CertListing {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The account's CAs by tag, from one Get CA List walk per provider process (`None` until
+/// the first read, and again after a change).
+pub type CaListing = Arc<tokio::sync::Mutex<Option<Arc<HashMap<String, CaRecord>>>>>;
+
+/// The CA's record from the account's CA list, fetched once per provider process (the
+/// lock makes concurrent reads wait for the one walk). `None` when the list does not have
+/// it or could not be read: the caller then reads the CA itself.
+pub async fn listed_ca(data: &PcaData, client: &Client, ca_tag: &str) -> Option<CaRecord> {
+    let mut guard = data.ca_listing.lock().await;
+    if guard.is_none() {
+        let all = client.get_ca_list_all().await.ok()?;
+        let by_tag = all
+            .into_iter()
+            .filter_map(|r| {
+                let tag = r.ca_info.as_ref().and_then(|i| i.ca_tag.clone())?;
+                Some((tag.to_string(), r))
+            })
+            .collect();
+        *guard = Some(Arc::new(by_tag));
+    }
+    guard.as_ref().and_then(|m| m.get(ca_tag).cloned())
+}
+
+/// A CA was created, changed or deleted: the CA list is out of date.
+pub async fn note_ca_changed(data: &PcaData) {
+    *data.ca_listing.lock().await = None;
 }
 
 /// The snapshots of a provider process: per CA tag, a cell filled once.

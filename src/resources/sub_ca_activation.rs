@@ -96,6 +96,10 @@ impl Resource for SubCaActivationResource {
         )
     }
 
+    fn read_on_import(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> Option<Identity> {
         Some(Identity::new().attr("ca_tag", "The activated CA's `ca_tag`."))
     }
@@ -142,6 +146,9 @@ impl Resource for SubCaActivationResource {
             cert_pem: cert.clone(),
             ca_chain_pem: plan.chain_pem.known().cloned().unwrap_or_default(),
         };
+        if let Some(data) = ctx.data(diags) {
+            super::snapshot::note_ca_changed(data).await;
+        }
         let record = match client.activate_sub_ca(&tag, &req).await {
             Ok(r) => r,
             Err(e) => {
@@ -150,7 +157,12 @@ impl Resource for SubCaActivationResource {
                 match adopt(client, &tag, &cert, e.is_ambiguous()).await {
                     Some(r) => r,
                     None => {
-                        api_error(diags, "Unable to Activate the Sub CA", &e);
+                        super::common::request_error(
+                            diags,
+                            "Unable to Activate the Sub CA",
+                            &e,
+                            &["ca_tag", "certificate_pem", "chain_pem"],
+                        );
                         return None;
                     }
                 }

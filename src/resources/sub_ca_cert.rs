@@ -11,8 +11,8 @@
 //! CSR's key is the certificate's key).
 
 use super::common::{
-    api_error, canonical_serial, cert_summary, client, days_between, keep_pem, pem_bundle,
-    pem_changed, pem_content, pem_validator, rfc3339,
+    api_error, canonical_serial, cert_summary, client, csr_key_params, days_between, keep_pem,
+    pem_bundle, pem_changed, pem_content, request_error, rfc3339,
 };
 use crate::api::model::{CaStatus, CaTag, CaType, Period, SerialNo, SignSubCsrRequest};
 use crate::client::Client;
@@ -96,8 +96,8 @@ impl Resource for SubCaCertResource {
                     "the CSR's content changed (formatting alone changes nothing)",
                     |prior, planned| !prior.is_null() && pem_changed(prior, planned),
                 )
-                .validate(pem_validator("certificate signing request", CSR_LABELS))
-                .description("The intermediate CA's PKCS#10 CSR (PEM), for example `pca_ca.sub.csr_pem`. Compared by content: a change of formatting alone updates the state in place; any other change forces a new certificate."),
+                .validate(super::common::csr_validator())
+                .description("The intermediate CA's PKCS#10 CSR (PEM), for example `pca_ca.sub.csr_pem`; its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), sent as `keyType`/`keyBits`. Compared by content: a change of formatting alone updates the state in place; any other change forces a new certificate."),
         )
         .attr(
             Attribute::number("validity_days")
@@ -112,6 +112,10 @@ impl Resource for SubCaCertResource {
         .attr(computed("serial_number", "The certificate's serial number, colon-separated lower-case hex."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
         .attr(computed("not_after", "End of validity, RFC 3339."))
+    }
+
+    fn read_on_import(&self) -> bool {
+        true
     }
 
     fn identity(&self) -> Option<Identity> {
@@ -159,6 +163,15 @@ impl Resource for SubCaCertResource {
     ) -> Option<SubCaCertModel> {
         let client = client(ctx, diags)?;
         let tag = CaTag::from(plan.ca_tag.known().cloned().unwrap_or_default());
+        let csr_pem = plan.csr_pem.known().cloned().unwrap_or_default();
+        // A8: keyType/keyBits from the CSR's key, as on Sign End Csr.
+        let (key_type, key_bits) = match csr_key_params(&csr_pem) {
+            Ok((t, b)) => (Some(t), Some(b)),
+            Err(why) => {
+                diags.error_at(AttrPath::root("csr_pem"), "Unsupported CSR", why);
+                return None;
+            }
+        };
         let req = SignSubCsrRequest {
             period: Period::Days(
                 plan.validity_days
@@ -166,12 +179,22 @@ impl Resource for SubCaCertResource {
                     .and_then(|d| u32::try_from(*d).ok())
                     .unwrap_or(0),
             ),
-            csr_pem: plan.csr_pem.known().cloned().unwrap_or_default(),
+            csr_pem,
+            key_type,
+            key_bits,
         };
+        if let Some(data) = ctx.data(diags) {
+            super::snapshot::note_ca_changed(data).await;
+        }
         let out = match client.sign_sub_csr(&tag, &req).await {
             Ok(o) => o,
             Err(e) => {
-                api_error(diags, "Unable to Sign the Intermediate CA's CSR", &e);
+                request_error(
+                    diags,
+                    "Unable to Sign the Intermediate CA's CSR",
+                    &e,
+                    &["ca_tag", "csr_pem", "validity_days"],
+                );
                 return None;
             }
         };
@@ -477,7 +500,7 @@ mod tests {
 
     #[test]
     fn csr_validation_names_the_attribute() {
-        let v = pem_validator("certificate signing request", CSR_LABELS);
+        let v = crate::resources::common::csr_validator();
         let mut d = Diagnostics::new();
         v.run(
             &"-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----".into(),
@@ -494,6 +517,19 @@ mod tests {
             &AttrPath::root("csr_pem"),
             &mut d,
         );
+        assert!(
+            d.iter().any(|x| x.detail.contains("Invalid csr.")),
+            "an unreadable CSR is refused at plan time"
+        );
+        let key = rcgen::KeyPair::generate().expect("key");
+        let csr = rcgen::CertificateParams::new(vec!["sub.example".to_owned()])
+            .expect("params")
+            .serialize_request(&key)
+            .expect("csr")
+            .pem()
+            .expect("pem");
+        let mut d = Diagnostics::new();
+        v.run(&csr.into(), &AttrPath::root("csr_pem"), &mut d);
         assert!(d.is_empty());
     }
 }

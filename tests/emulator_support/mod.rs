@@ -81,10 +81,19 @@ impl Resp {
         let j = self.json();
         if j.get("code").is_some() {
             assert_eq!(j["data"], Value::Null);
+            // The message is a row of the service's catalogue (§1.7.1) with that row's
+            // status, or (codes the catalogue has no row for) the code's own message.
             let expected = pca::api::ErrorCode::from_wire(code);
-            if code != "INVALID_REQUEST" || self.msg() != pca::api::limits::MAX_CAS_EXCEEDED_MESSAGE
-            {
-                assert_eq!(self.msg(), expected.default_message(), "message of {code}");
+            match pca::api::catalogue::Row::from_message(&self.msg()) {
+                Some(row) => assert_eq!(row.http_status(), status, "status of {row:?}"),
+                None => {
+                    assert!(
+                        pca::api::catalogue::Row::for_code(&expected).is_none(),
+                        "{code} has a catalogue row, but the message is {:?}",
+                        self.msg()
+                    );
+                    assert_eq!(self.msg(), expected.default_message(), "message of {code}");
+                }
             }
         }
     }

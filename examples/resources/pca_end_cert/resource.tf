@@ -32,7 +32,7 @@ output "web_fullchain_from_data_pem" {
   value = "${pca_end_cert.web.certificate_pem}${data.pca_ca_chain.issuing.chain_pem}"
 }
 
-# Or keep issuer_pem and chain_pem in this certificate's own state.
+# Or keep the chain (issuing CA first) in this certificate's own state.
 resource "pca_end_cert" "legacy" {
   ca_tag        = pca_ca.issuing.ca_tag
   key_type      = "EC256"

@@ -535,6 +535,16 @@ pub struct SignSubCsrRequest {
     /// The intermediate's CSR, PEM.
     #[serde(default)]
     pub csr_pem: String,
+    /// The CSR key's family, `"RSA"` or `"ECDSA"` (A8: sent as on Sign End Csr).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+    /// The CSR key's size as text: RSA modulus bits or EC curve bits (A8).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::api::lenient::opt_string_or_number"
+    )]
+    pub key_bits: Option<String>,
 }
 
 /// Response of Sign Sub Csr (§2.9); `caChain` is an array here (A13).

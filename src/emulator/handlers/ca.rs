@@ -20,6 +20,7 @@
 use axum::response::Response;
 
 use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::limits::{self, ALIAS_MAX_LEN, DESTROY_GRACE_MS};
 use crate::api::model::{
     ActivateSubCaRequest, CaChain, CaStatus, CaType, CreateCaRequest, GetCaListData, GetSubCsrData,
@@ -27,9 +28,9 @@ use crate::api::model::{
 };
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::common::{
-    ACTIVE, DEACTIVATED, DESTROYING, PENDING, PRIVATE_SUB, ca_record, chain_blocks, issuer_of,
-    key_type, period_days, pki_err, pki_err_as, require_active, require_signing_room, urls_of,
-    validate_ca_params,
+    ACTIVE, DEACTIVATED, DESTROYING, PENDING, PRIVATE_SUB, ca_record, chain_blocks, check_csr_key,
+    check_len, issuer_of, key_type, period_days, pki_err, pki_err_as, pki_err_as_row,
+    require_active, require_signing_room, urls_of, validate_ca_params,
 };
 use crate::emulator::handlers::{Call, load_ca, ok, ok_null, page_count, page_of};
 use crate::emulator::pki::{self, CaKey, PkiError, Subject};
@@ -82,7 +83,12 @@ fn check_parent(state: &EmuState, c: &rusqlite::Connection, tag: &str) -> Result
             format!("no issuer CA with tag {tag:?}"),
         )
     })?;
-    require_active(&parent)?;
+    if parent.status != ACTIVE {
+        return Err(EmuError::row(
+            Row::InvalidIssuerCaStatus,
+            format!("the issuer CA is {}, signing needs ACTIVE", parent.status),
+        ));
+    }
     require_signing_room(state, &parent)?;
     Ok(parent)
 }
@@ -143,8 +149,8 @@ pub(crate) fn create_ca(state: &EmuState, call: &Call) -> Result<Response, EmuEr
         Some(t) => CaType::from_wire(t),
     };
     if !ca_type.is_known() {
-        return Err(EmuError::detail(
-            ErrorCode::InvalidInput,
+        return Err(EmuError::row(
+            Row::InvalidCaType,
             format!(
                 "caType {:?} is not PRIVATE_ROOT or PRIVATE_SUB",
                 ca_type.as_str()
@@ -156,6 +162,7 @@ pub(crate) fn create_ca(state: &EmuState, call: &Call) -> Result<Response, EmuEr
         .map(str::trim)
         .filter(|t| !t.is_empty());
     check_alias(&req.alias)?;
+    check_len(Row::MemoTooLong, req.memo.as_ref(), limits::MEMO_MAX_LEN)?;
     if req.key_type.is_missing() {
         return Err(EmuError::api(ErrorCode::EmptyKeyType));
     }
@@ -312,9 +319,12 @@ fn transition(ca: &CaRow, target: &CaStatus, now: i64) -> Result<(String, Option
         (DESTROYING, ACTIVE) if ca.cert_pem.is_none() => PENDING,
         (DESTROYING, ACTIVE) => ACTIVE,
         _ => {
-            return Err(EmuError::ca_status(format!(
-                "cannot go from {current} to {target}"
-            )));
+            // Row 51 (`Invalid status.`): the requested status, not the CA's, is wrong.
+            return Err(EmuError::Api {
+                code: ErrorCode::InvalidCaStatus,
+                row: Some(Row::InvalidStatus),
+                detail: Some(format!("cannot go from {current} to {target}")),
+            });
         }
     };
     Ok((next.to_owned(), None))
@@ -328,6 +338,7 @@ pub(crate) fn update_ca(state: &EmuState, call: &Call) -> Result<Response, EmuEr
     if req.status.is_missing() {
         return Err(EmuError::api(ErrorCode::EmptyStatus));
     }
+    check_len(Row::MemoTooLong, req.memo.as_ref(), limits::MEMO_MAX_LEN)?;
     if !matches!(
         req.status,
         CaStatus::Active | CaStatus::Deactivated | CaStatus::Destroying
@@ -394,6 +405,10 @@ pub(crate) fn get_sub_csr(state: &EmuState, call: &Call) -> Result<Response, Emu
         Some(csr) if ca.ca_type == PRIVATE_SUB && ca.status == PENDING && ca.cert_pem.is_none() => {
             ok(GetSubCsrData { csr_pem: Some(csr) })
         }
+        _ if ca.ca_type != PRIVATE_SUB => Err(EmuError::row(
+            Row::InvalidCa,
+            "a root CA has no CSR (Get Sub CSR needs an intermediate CA)",
+        )),
         _ => Err(EmuError::ca_status(format!(
             "the CA is a {} in status {}; Get Sub CSR needs an unsigned PENDING sub CA",
             ca.ca_type, ca.status
@@ -427,8 +442,14 @@ pub(crate) fn sign_sub_csr(state: &EmuState, call: &Call) -> Result<Response, Em
     require_active(&ca)?;
     require_signing_room(state, &ca)?;
     let now = state.now_ms();
+    let csr = pki::parse_csr(&req.csr_pem).map_err(pki_err_as_row(Row::InvalidCsr))?;
+    check_csr_key(
+        &csr,
+        req.key_type.as_deref(),
+        req.key_bits.as_deref(),
+        state.config().require_key_params,
+    )?;
     let days = period_days(&req.period, false, ca.not_after, now)?;
-    pki::parse_csr(&req.csr_pem).map_err(pki_err_as(ErrorCode::InvalidInput))?;
     let signer = issuer_of(state, &ca)?;
     let serial = pki::new_serial().map_err(pki_err)?;
     let issued = pki::sign_sub_ca(
@@ -457,9 +478,12 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
         return Err(EmuError::api(ErrorCode::EmptyCert));
     }
     if req.ca_chain_pem.trim().is_empty() {
-        return Err(EmuError::detail(
-            ErrorCode::InvalidInputCaChain,
-            "caChainPem is missing",
+        return Err(EmuError::row(Row::ChainMissing, "caChainPem is missing"));
+    }
+    if ca.ca_type != PRIVATE_SUB {
+        return Err(EmuError::row(
+            Row::InvalidCa,
+            "a root CA cannot be activated (Activate Sub CA needs an intermediate CA)",
         ));
     }
     if ca.status != PENDING || ca.cert_pem.is_some() {
@@ -469,6 +493,13 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
         )));
     }
     let info = pki::cert_info(&req.cert_pem).map_err(pki_err_as(ErrorCode::InvalidInputCert))?;
+    let now = state.now_ms();
+    if info.not_after_ms <= now {
+        return Err(EmuError::row(
+            Row::ExpiredCert,
+            "the certificate has expired",
+        ));
+    }
     let blocks = crate::api::model::split_pem_blocks(&req.ca_chain_pem);
     let mut chain_infos = Vec::with_capacity(blocks.len());
     for b in &blocks {
@@ -484,20 +515,13 @@ pub(crate) fn activate_sub_ca(state: &EmuState, call: &Call) -> Result<Response,
         .map_err(|e| EmuError::internal(format_args!("stored key of {tag}: {e}")))?;
     pki::check_activation(&key, &req.cert_pem, &req.ca_chain_pem).map_err(|e| match e {
         PkiError::KeyMismatch | PkiError::BadCert(_) => {
-            EmuError::detail(ErrorCode::InvalidInputCert, e.to_string())
+            EmuError::row(Row::InvalidCert, e.to_string())
         }
         PkiError::ChainInvalid(_) | PkiError::BadPem(_) => {
             EmuError::detail(ErrorCode::InvalidInputCaChain, e.to_string())
         }
         other => pki_err(other),
     })?;
-    let now = state.now_ms();
-    if info.not_after_ms <= now {
-        return Err(EmuError::detail(
-            ErrorCode::InvalidInputCert,
-            "the certificate has expired",
-        ));
-    }
     let cert_pem = pki::chain_pem(&[&req.cert_pem]);
     let mut parts: Vec<&str> = vec![&cert_pem];
     parts.extend(blocks.iter().map(String::as_str));

@@ -11,6 +11,7 @@
 use axum::response::Response;
 
 use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::model::{
     CaChain, GetEndCertData, GetEndCertListData, IssueEndCertData, IssueEndCertRequest, KeyType,
     Period, SerialNo, SignEndCsrRequest,
@@ -18,8 +19,8 @@ use crate::api::model::{
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::ca::{cert_row, record_signature, signed_data};
 use crate::emulator::handlers::common::{
-    issuer_of, key_type, period_days, pki_err, pki_err_as, require_active, require_signing_room,
-    serial_param, urls_of, validate_end_params,
+    check_csr_key, issuer_of, key_type, period_days, pki_err, pki_err_as_row, require_active,
+    require_signing_room, serial_param, urls_of, validate_end_params,
 };
 use crate::emulator::handlers::ocsp::refresh_crl;
 use crate::emulator::handlers::{Call, load_ca, ok, ok_null, page_count, page_of};
@@ -82,8 +83,10 @@ pub(crate) fn issue_end_cert(state: &EmuState, call: &Call) -> Result<Response, 
 }
 
 /// Sign End Csr — `POST /ca/{caTag}/cert/sign[?period=..]` (§2.12): signs the caller's CSR,
-/// keeping its subject and SANs; `period` from the body or the query (default 365 days,
-/// capped at the CA's validity).
+/// keeping its subject and SANs; `period` from the body or the query (a number of days past
+/// the CA's end is row 59, never clipped; without a period, 365 days ending with the CA at
+/// the latest, as `MAX` does). An optional `keyType` + `keyBits`
+/// must describe the CSR's key (A8, rows 15, 36, 37, 49, 50).
 pub(crate) fn sign_end_csr(state: &EmuState, call: &Call) -> Result<Response, EmuError> {
     let req: SignEndCsrRequest = call.json()?;
     let tag = call.ca_tag();
@@ -104,14 +107,22 @@ pub(crate) fn sign_end_csr(state: &EmuState, call: &Call) -> Result<Response, Em
     require_active(&ca)?;
     require_signing_room(state, &ca)?;
     let now = state.now_ms();
+    let csr = pki::parse_csr(&csr_pem).map_err(pki_err_as_row(Row::InvalidCsr))?;
+    check_csr_key(
+        &csr,
+        req.key_type.as_deref(),
+        req.key_bits.as_deref(),
+        state.config().require_key_params,
+    )?;
     let days = match &period {
         Some(p) => period_days(p, true, ca.not_after, now)?,
         None => {
+            // No period asked for (the documented body is `csrPem` alone): the default
+            // ends with the CA at the latest, like `MAX`.
             period_days(&Period::Max, true, ca.not_after, now)?;
             SIGN_END_CSR_DEFAULT_DAYS
         }
     };
-    pki::parse_csr(&csr_pem).map_err(pki_err_as(ErrorCode::InvalidInput))?;
     let signer = issuer_of(state, &ca)?;
     let serial = pki::new_serial().map_err(pki_err)?;
     let issued = pki::sign_end_csr(
@@ -135,7 +146,7 @@ fn der_to_csr_pem(b64: &str) -> Result<String, EmuError> {
     use base64::Engine as _;
     let der = base64::engine::general_purpose::STANDARD
         .decode(b64.as_bytes())
-        .map_err(|_| EmuError::detail(ErrorCode::InvalidInput, "csrPemDer is not Base64"))?;
+        .map_err(|_| EmuError::row(Row::InvalidCsr, "csrPemDer is not Base64"))?;
     let body = base64::engine::general_purpose::STANDARD.encode(der);
     let mut pem = String::from("-----BEGIN CERTIFICATE REQUEST-----\n");
     for chunk in body.as_bytes().chunks(64) {
@@ -175,7 +186,7 @@ pub(crate) fn get_end_cert(state: &EmuState, call: &Call) -> Result<Response, Em
         let ca = load_ca(c, tag)?;
         let serial = serial_param(call.param("serialNo"))?;
         let cert = store::get_cert(c, tag, &serial)?
-            .ok_or_else(|| EmuError::not_found(format!("no certificate {serial} in {tag}")))?;
+            .ok_or_else(|| EmuError::no_certificate(format!("no certificate {serial} in {tag}")))?;
         Ok((ca, cert))
     })?;
     ok(GetEndCertData {
@@ -197,10 +208,20 @@ pub(crate) fn revoke_end_cert(state: &EmuState, call: &Call) -> Result<Response,
     let tag = call.ca_tag();
     let now = state.now_ms();
     let newly = state.store().write(|c| {
-        load_ca(c, tag)?;
+        let ca = load_ca(c, tag)?;
         let serial = serial_param(call.param("serialNo"))?;
+        let own = ca
+            .cert_serial
+            .as_deref()
+            .and_then(|s| pki::canonical_serial(s).ok());
+        if own.as_deref() == Some(serial.as_str()) {
+            return Err(EmuError::row(
+                Row::CaCertificateNotRevocable,
+                "the serial is the CA's own certificate",
+            ));
+        }
         store::get_cert(c, tag, &serial)?
-            .ok_or_else(|| EmuError::not_found(format!("no certificate {serial} in {tag}")))?;
+            .ok_or_else(|| EmuError::no_certificate(format!("no certificate {serial} in {tag}")))?;
         store::revoke_cert(c, tag, &serial, now)
     })?;
     if newly {

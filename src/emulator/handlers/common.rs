@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::limits::{self, COMMON_NAME_MAX_LEN, LONG_FIELD_MAX_LEN, ORGANIZATION_MAX_LEN};
 use crate::api::model::{
     CaCertInfo, CaInfo, CaRecord, CaStatus, CaTag, CaType, KeyType, Period, SerialNo, UrlInfo,
@@ -47,6 +48,15 @@ pub(crate) fn pki_err_as(code: ErrorCode) -> impl Fn(PkiError) -> EmuError {
     move |e| match e {
         PkiError::Internal(m) => EmuError::internal(format_args!("PKI engine: {m}")),
         other => EmuError::detail(code.clone(), other.to_string()),
+    }
+}
+
+/// As [`pki_err`] but answering a fixed catalogue row for caller mistakes (e.g. row 39,
+/// `Invalid csr.`).
+pub(crate) fn pki_err_as_row(row: Row) -> impl Fn(PkiError) -> EmuError {
+    move |e| match e {
+        PkiError::Internal(m) => EmuError::internal(format_args!("PKI engine: {m}")),
+        other => EmuError::row(row, other.to_string()),
     }
 }
 
@@ -184,13 +194,94 @@ fn invalid(detail: impl Into<String>) -> EmuError {
     EmuError::detail(ErrorCode::InvalidInput, detail)
 }
 
-fn check_len(name: &str, value: Option<&String>, max: usize) -> Result<(), EmuError> {
+/// A length row (28–35) when `value` is longer than `max` characters.
+pub(crate) fn check_len(row: Row, value: Option<&String>, max: usize) -> Result<(), EmuError> {
     match value {
         Some(v) if !limits::fits(v, max) => {
-            Err(invalid(format!("{name} is longer than {max} characters")))
+            Err(EmuError::row(row, format!("longer than {max} characters")))
         }
         _ => Ok(()),
     }
+}
+
+/// Checks the optional `keyType` / `keyBits` of a sign request against the CSR's key (A8,
+/// rows 15, 36, 37, 49, 50). A request naming neither is not checked (the documented body
+/// is `csrPem` alone) unless `required` (`--require-key-params`).
+pub(crate) fn check_csr_key(
+    csr: &pki::CsrInfo,
+    key_type: Option<&str>,
+    key_bits: Option<&str>,
+    required: bool,
+) -> Result<(), EmuError> {
+    let kt = key_type.map(str::trim).filter(|s| !s.is_empty());
+    let kb = key_bits.map(str::trim).filter(|s| !s.is_empty());
+    if required && kt.is_none() {
+        return Err(match kb {
+            None => EmuError::row(Row::KeyBitsMissing, "no keyType and keyBits"),
+            Some(_) => EmuError::row(Row::InvalidKeyTypeCsr, "keyBits without keyType"),
+        });
+    }
+    let bits_text = match (kt, kb) {
+        (None, None) => return Ok(()),
+        (Some(_), None) => {
+            return Err(EmuError::row(
+                Row::KeyBitsMissing,
+                "keyType without keyBits",
+            ));
+        }
+        (_, Some(b)) => b,
+    };
+    if let Some(t) = kt
+        && !limits::CSR_KEY_TYPES
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(t))
+    {
+        return Err(EmuError::row(
+            Row::InvalidKeyTypeCsr,
+            format!("keyType {t:?} is not RSA or ECDSA"),
+        ));
+    }
+    let supported = |bits: u32| match kt {
+        Some(t) => limits::csr_key_supported(t, bits),
+        None => limits::CSR_KEY_TYPES.iter().any(|(_, s)| s.contains(&bits)),
+    };
+    let bits = bits_text
+        .parse::<u32>()
+        .ok()
+        .filter(|b| supported(*b))
+        .ok_or_else(|| {
+            EmuError::row(
+                Row::UnsupportedKeyBits,
+                format!("keyBits {bits_text:?} is not supported for keyType {kt:?}"),
+            )
+        })?;
+    let Some((csr_type, csr_bits)) = csr.key_params else {
+        return Err(match kt {
+            Some(_) => EmuError::row(
+                Row::KeyTypeMismatch,
+                "the CSR's key is neither RSA nor ECDSA",
+            ),
+            None => EmuError::row(
+                Row::UnsupportedKeyBits,
+                "the CSR's key is neither RSA nor ECDSA",
+            ),
+        });
+    };
+    if let Some(t) = kt
+        && !csr_type.eq_ignore_ascii_case(t)
+    {
+        return Err(EmuError::row(
+            Row::KeyTypeMismatch,
+            format!("the CSR's key is {csr_type}, the body says {t}"),
+        ));
+    }
+    if csr_bits != bits {
+        return Err(EmuError::row(
+            Row::KeyBitsMismatch,
+            format!("the CSR's key has {csr_bits} bits, the body says {bits}"),
+        ));
+    }
+    Ok(())
 }
 
 fn check_country(value: Option<&String>) -> Result<(), EmuError> {
@@ -229,18 +320,22 @@ pub(crate) fn validate_ca_params(p: &X509CaParameters) -> Result<Sans, EmuError>
     }
     check_common_name(&p.common_name)?;
     check_len(
-        "organization",
+        Row::OrganizationTooLong,
         p.organization.as_ref(),
         ORGANIZATION_MAX_LEN,
     )?;
     check_len(
-        "organizationUnit",
+        Row::OrganizationUnitTooLong,
         p.organization_unit.as_ref(),
         LONG_FIELD_MAX_LEN,
     )?;
-    check_len("locality", p.locality.as_ref(), LONG_FIELD_MAX_LEN)?;
     check_len(
-        "stateProvince",
+        Row::LocalityTooLong,
+        p.locality.as_ref(),
+        LONG_FIELD_MAX_LEN,
+    )?;
+    check_len(
+        Row::StateProvinceTooLong,
         p.state_province.as_ref(),
         LONG_FIELD_MAX_LEN,
     )?;
@@ -307,18 +402,19 @@ pub(crate) fn validate_end_params(
     }
     check_common_name(&p.common_name)?;
     check_len(
-        "organization",
+        Row::OrganizationTooLong,
         p.organization.as_ref(),
         ORGANIZATION_MAX_LEN,
     )?;
-    for (name, value) in [
-        ("organizationUnit", &p.organization_unit),
-        ("locality", &p.locality),
-        ("stateProvince", &p.state_province),
-        ("streetAddress", &p.street_address),
-        ("postalCode", &p.postal_code),
+    for (row, value) in [
+        (Row::OrganizationUnitTooLong, &p.organization_unit),
+        (Row::LocalityTooLong, &p.locality),
+        (Row::StateProvinceTooLong, &p.state_province),
+        (Row::StreetAddressTooLong, &p.street_address),
+        // No row names postalCode: a catch-all `Invalid input.`.
+        (Row::InvalidInput, &p.postal_code),
     ] {
-        check_len(name, value.as_ref(), LONG_FIELD_MAX_LEN)?;
+        check_len(row, value.as_ref(), LONG_FIELD_MAX_LEN)?;
     }
     check_country(p.country.as_ref())?;
     let usages = usages_of(p)?;
@@ -540,8 +636,8 @@ mod tests {
         p.common_name = "ok".into();
         p.organization = Some("o".repeat(65));
         assert_eq!(
-            validate_ca_params(&p).unwrap_err().code(),
-            Some(ErrorCode::InvalidInput)
+            validate_ca_params(&p).unwrap_err().catalogue_row(),
+            Some(Row::OrganizationTooLong)
         );
         p.organization = None;
         p.country = Some("KOR".into());

@@ -24,6 +24,7 @@ use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api::catalogue::Row;
 use crate::api::model::{Envelope, NoData};
 use crate::api::ops::{self, Method, Operation};
 use crate::api::{ErrorCode, uri};
@@ -73,12 +74,15 @@ impl Call {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body decoded as JSON. An empty (or blank) body reads as `{}`, so missing
-    /// members get their `EMPTY_*` code; anything that is not a JSON object of the right
-    /// shape (malformed JSON, wrong member types, invalid UTF-8) is `400 INVALID_REQUEST`.
+    /// The body of a body-taking operation decoded as JSON. An empty (or blank) body is row
+    /// 16 (`The request body is missing.`); anything that is not a JSON object of the right
+    /// shape (malformed JSON, wrong member types, invalid UTF-8) is row 1 (`Invalid
+    /// request.`). `{}` decodes, so missing members get their own "is missing" rows.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, EmuError> {
         let bytes: &[u8] = match self.body.iter().find(|b| !b.is_ascii_whitespace()) {
-            None => b"{}",
+            None => {
+                return Err(EmuError::row(Row::RequestBodyMissing, "empty request body"));
+            }
             Some(b'{') => &self.body,
             Some(_) => {
                 return Err(EmuError::invalid_request(
@@ -174,12 +178,7 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
         .and_then(|m| ops::find(m, parts.uri.path()))
         .and_then(|(op, params)| handler(op).map(|h| (op, h, params)));
     let Some((op, handler, params)) = found else {
-        return EmuError::not_found(format!(
-            "no operation {} {}",
-            parts.method,
-            parts.uri.path()
-        ))
-        .into_response();
+        return EmuError::no_route().into_response();
     };
     let body = match read_body(body).await {
         Ok(b) => b,
@@ -194,16 +193,31 @@ pub(crate) async fn dispatch(State(state): State<EmuState>, request: Request) ->
             .get::<crate::emulator::auth::SubAccountId>()
             .map(|s| s.0.clone()),
     };
+    let no_codes = state.config().no_error_codes;
     let result = tokio::task::spawn_blocking(move || {
+        if state.config().unsubscribed {
+            return Err(EmuError::row(
+                Row::NcloudInstanceNoMissing,
+                "the account has no Private CA subscription (--unsubscribed)",
+            ));
+        }
         housekeeping(&state)?;
         authorize(&state, op, &call)?;
         handler(&state, &call)
     })
     .await;
-    match result {
-        Ok(Ok(response)) => response,
-        Ok(Err(e)) => e.into_response(),
-        Err(join) => EmuError::internal(format_args!("handler failed: {join}")).into_response(),
+    let error = match result {
+        Ok(Ok(response)) => return response,
+        Ok(Err(e)) => e,
+        Err(join) => EmuError::internal(format_args!("handler failed: {join}")),
+    };
+    match error.message() {
+        // `--no-error-codes`: the row's status and message, `code` as the overview shows it.
+        Some(msg) if no_codes => json_response(
+            error.status(),
+            &Envelope::<NoData>::error(&ErrorCode::from_wire("-"), msg),
+        ),
+        _ => error.into_response(),
     }
 }
 
@@ -248,9 +262,13 @@ pub(crate) fn ok_null() -> Result<Response, EmuError> {
     Ok(json_response(200, &Envelope::<NoData>::success(None)))
 }
 
-/// The CA with the path's tag, or `404 NOT_FOUND`.
+/// The CA with the path's tag: row 17 (`caTag is missing.`) for a blank tag, row 68
+/// (`The CA doesn't exist.`) for an unknown one.
 pub(crate) fn load_ca(c: &rusqlite::Connection, tag: &str) -> Result<CaRow, EmuError> {
-    store::get_ca(c, tag)?.ok_or_else(|| EmuError::not_found(format!("no CA with tag {tag:?}")))
+    if tag.trim().is_empty() {
+        return Err(EmuError::row(Row::CaTagMissing, "blank caTag path segment"));
+    }
+    store::get_ca(c, tag)?.ok_or_else(|| EmuError::no_ca(format!("no CA with tag {tag:?}")))
 }
 
 /// Page arithmetic for the list operations: `pageNo` (absent ⇒ 1; not a positive integer
@@ -302,8 +320,11 @@ mod tests {
             body: Bytes::from_static(b.as_bytes()),
             ..Call::default()
         };
-        assert_eq!(call("").json::<T>().unwrap().a, "");
-        assert_eq!(call(" \n").json::<T>().unwrap().a, "");
+        for empty in ["", " \n"] {
+            let e = call(empty).json::<T>().unwrap_err();
+            assert_eq!(e.catalogue_row(), Some(Row::RequestBodyMissing));
+        }
+        assert_eq!(call("{}").json::<T>().unwrap().a, "");
         assert_eq!(call(r#"{"a":"x"}"#).json::<T>().unwrap().a, "x");
         assert_eq!(call(r#"{"a":null}"#).json::<T>().unwrap().a, "");
         for bad in ["{", "null", "[]", r#"{"a":5}"#, "\u{0}"] {

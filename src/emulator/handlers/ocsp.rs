@@ -18,6 +18,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::limits::{CRL_EXPIRY_DEFAULT, CRL_EXPIRY_MIN_DAYS};
 use crate::api::model::{CreateOcspRequest, CrlConfig, UpdateCrlConfigRequest};
 use crate::emulator::error::EmuError;
@@ -108,6 +109,9 @@ pub(crate) fn create_ocsp(state: &EmuState, call: &Call) -> Result<Response, Emu
     let tag = call.ca_tag();
     state.store().read(|c| load_ca(c, tag))?;
     let url = req.ocsp_servers.trim();
+    if url.is_empty() {
+        return Err(EmuError::row(Row::OcspServersMissing, "no ocsp_servers"));
+    }
     if !valid_url(url) {
         return Err(EmuError::detail(
             ErrorCode::InvalidInput,
@@ -131,8 +135,9 @@ pub(crate) fn delete_ocsp(state: &EmuState, call: &Call) -> Result<Response, Emu
     ok_null()
 }
 
-/// Get CRL Config — `GET /ca/{caTag}/crl/config` (§2.21): `{"expiry":…}`, or `null` until
-/// configured (unless `--crl-config-default`).
+/// Get CRL Config — `GET /ca/{caTag}/crl/config` (§2.21): `{"expiry":…}`, or row 67
+/// (`The crl configuration doesn't exist.`) until configured (unless
+/// `--crl-config-default`).
 pub(crate) fn get_crl_config(state: &EmuState, call: &Call) -> Result<Response, EmuError> {
     let ca = state.store().read(|c| load_ca(c, call.ca_tag()))?;
     match ca.crl_expiry {
@@ -142,7 +147,10 @@ pub(crate) fn get_crl_config(state: &EmuState, call: &Call) -> Result<Response, 
         None if state.config().crl_config_default => ok(CrlConfig {
             expiry: Some(CRL_EXPIRY_DEFAULT.to_owned()),
         }),
-        None => ok_null(),
+        None => Err(EmuError::row(
+            Row::CrlConfigNotFound,
+            "no CRL cycle was set for this CA (Update CRL Config)",
+        )),
     }
 }
 
@@ -152,6 +160,9 @@ pub(crate) fn update_crl_config(state: &EmuState, call: &Call) -> Result<Respons
     let req: UpdateCrlConfigRequest = call.json()?;
     let tag = call.ca_tag();
     let ca = state.store().read(|c| load_ca(c, tag))?;
+    if req.expiry.trim().is_empty() {
+        return Err(EmuError::row(Row::ExpiryMissing, "no expiry"));
+    }
     let days = req
         .expiry_days()
         .filter(|d| *d >= CRL_EXPIRY_MIN_DAYS)
@@ -215,6 +226,10 @@ async fn blocking(
     .await;
     match result {
         Ok(Ok(r)) => r,
+        // Plain HTTP for CRL/OCSP consumers, not the API: an unknown CA is a 404.
+        Ok(Err(e)) if e.catalogue_row() == Some(Row::CaNotFound) => {
+            EmuError::no_route().into_response()
+        }
         Ok(Err(e)) => e.into_response(),
         Err(join) => EmuError::internal(format_args!("handler failed: {join}")).into_response(),
     }
@@ -245,9 +260,7 @@ pub(crate) async fn ca_cert_der(
 ) -> Response {
     blocking(state, move |s| {
         let ca = s.store().read(|c| load_ca(c, &tag))?;
-        let pem = ca
-            .cert_pem
-            .ok_or_else(|| EmuError::not_found("the CA has no certificate yet"))?;
+        let pem = ca.cert_pem.ok_or_else(EmuError::no_route)?;
         let der = pki::pem_to_der(&pem).map_err(pki_err)?;
         Ok(der_response("application/pkix-cert", der))
     })
@@ -258,9 +271,7 @@ pub(crate) async fn ca_cert_der(
 fn ocsp_answer(state: &EmuState, tag: &str, request: &[u8]) -> Result<Response, EmuError> {
     let ca = state.store().read(|c| load_ca(c, tag))?;
     if ca.ocsp_url.is_none() {
-        return Err(EmuError::not_found(
-            "no OCSP responder for this CA (Create OCSP first)",
-        ));
+        return Err(EmuError::no_route());
     }
     let signer = issuer_of(state, &ca)?;
     let lookup = |serial: &str| -> OcspStatus {

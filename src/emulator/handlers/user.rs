@@ -9,6 +9,7 @@
 use axum::response::Response;
 
 use crate::api::ErrorCode;
+use crate::api::catalogue::Row;
 use crate::api::model::{AddCaUserRequest, CaUser, IdNo, MbrNo};
 use crate::emulator::error::EmuError;
 use crate::emulator::handlers::{Call, load_ca, ok, ok_null};
@@ -96,7 +97,10 @@ pub(crate) fn delete_ca_user(state: &EmuState, call: &Call) -> Result<Response, 
         if store::delete_user(c, tag, &id)? {
             Ok(())
         } else {
-            Err(EmuError::not_found(format!("no user {id} on CA {tag}")))
+            Err(EmuError::row(
+                Row::InvalidUser,
+                format!("no user {id} on CA {tag}"),
+            ))
         }
     })?;
     ok_null()

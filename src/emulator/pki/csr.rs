@@ -9,7 +9,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use super::PkiError;
-use super::key::{OID_RSA_ENCRYPTION, key_type_of};
+use super::key::{OID_RSA_ENCRYPTION, csr_key_params, key_type_of};
 use super::names::{Sans, Subject, dn_from_x509};
 use super::pem::{self, LABEL_CSR, LABEL_NEW_CSR};
 use super::verify::{SigError, verify_signature};
@@ -28,6 +28,9 @@ pub struct CsrInfo {
     /// The key's API type; `None` for other keys this engine still signs (RSA sizes other
     /// than 2048/4096, P-384, Ed25519).
     pub key_type: Option<KeyType>,
+    /// The `keyType` / `keyBits` pair naming the key in a sign request (`RSA` + modulus
+    /// bits, `ECDSA` + curve bits); `None` for other keys (e.g. Ed25519).
+    pub key_params: Option<(&'static str, u32)>,
     /// The DER `SubjectPublicKeyInfo`.
     pub spki_der: Vec<u8>,
 }
@@ -117,6 +120,7 @@ fn read_csr_info(pem_text: &str) -> Result<(CsrInfo, Vec<u8>), PkiError> {
             subject,
             sans,
             key_type: key_type_of(&req.subject_pki),
+            key_params: csr_key_params(&req.subject_pki),
             spki_der: req.subject_pki.raw.to_vec(),
         }
     };

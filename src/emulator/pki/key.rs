@@ -163,6 +163,24 @@ pub(crate) fn key_type_of(spki: &SubjectPublicKeyInfo<'_>) -> Option<KeyType> {
     }
 }
 
+/// The `keyType` and `keyBits` a CSR request names for a key (A8): `RSA` + modulus bits,
+/// `ECDSA` + curve bits (P-256, P-384, P-521); `None` for any other key.
+pub(crate) fn csr_key_params(spki: &SubjectPublicKeyInfo<'_>) -> Option<(&'static str, u32)> {
+    match spki.algorithm.algorithm.to_id_string().as_str() {
+        OID_RSA_ENCRYPTION => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) => u32::try_from(rsa.key_size()).ok().map(|b| ("RSA", b)),
+            _ => None,
+        },
+        OID_EC_PUBLIC_KEY => match curve_of(spki).as_deref() {
+            Some(OID_P256) => Some(("ECDSA", 256)),
+            Some(OID_P384) => Some(("ECDSA", 384)),
+            Some(OID_P521) => Some(("ECDSA", 521)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The named-curve OID (dotted text) of an EC `SubjectPublicKeyInfo`.
 pub(crate) fn curve_of(spki: &SubjectPublicKeyInfo<'_>) -> Option<String> {
     let params = spki.algorithm.parameters.as_ref()?;

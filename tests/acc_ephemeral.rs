@@ -1,0 +1,227 @@
+//! Acceptance tests of the ephemeral resources with real Terraform 1.15.5 against
+//! `pca-emulator`: what they open is usable (openssl checks it), and no key or CSR ever
+//! reaches state, a saved plan (its JSON and the raw file, unpacked), or a `TF_LOG=trace` log.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use support::emulator::Emulator;
+use support::terraform::{TerraformVersion, Workspace};
+
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
+
+fn workspace(emu: &Emulator, body: &str) -> Workspace {
+    let ws = Workspace::new(TerraformVersion::V1_15_5, Path::new(PROVIDER_BINARY));
+    ws.write(
+        "main.tf",
+        &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
+    );
+    ws
+}
+
+fn openssl(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The base64 body lines of a PEM document (what a leak would carry, whatever the framing).
+fn body_lines(pem: &str) -> Vec<String> {
+    pem.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-----"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Fails when `text` (named `what`) holds a secret label or any body line of `secrets`.
+fn assert_clean(what: &str, text: &str, secrets: &[String]) {
+    for label in ["PRIVATE KEY", "CERTIFICATE REQUEST"] {
+        assert!(!text.contains(label), "{what} contains {label:?}");
+    }
+    for s in secrets {
+        for line in body_lines(s) {
+            assert!(
+                !text.contains(&line),
+                "{what} contains a line of a secret: {line}"
+            );
+        }
+    }
+}
+
+/// A saved plan, unpacked: every member's bytes as lossy text, plus the raw file itself.
+fn plan_file_texts(ws: &Workspace, plan: &str) -> Vec<(String, String)> {
+    let raw = std::fs::read(ws.path().join(plan)).expect("plan file");
+    let mut out = vec![(plan.to_owned(), String::from_utf8_lossy(&raw).into_owned())];
+    let dir = ws.path().join("plan-unpacked");
+    let status = Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(ws.path().join(plan))
+        .arg(&dir)
+        .status()
+        .expect("python3 zipfile");
+    assert!(status.success(), "unpack the plan file");
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("member");
+                out.push((
+                    p.display().to_string(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
+            }
+        }
+    }
+    assert!(out.len() >= 3, "the plan file has members: {out:?}");
+    out
+}
+
+const KEY_PAIR: &str = r#"
+ephemeral "pca_key_pair" "k" {
+  key_type = "EC256"
+  subject = {
+    common_name  = "eph.example.com"
+    organization = "Example"
+    country      = "KR"
+  }
+  alt_names    = ["eph.example.com", "ops@example.com"]
+  ip_addresses = ["10.9.8.7"]
+}
+
+# Writes what was opened at apply to files, for the test to check (provisioners may read
+# ephemeral values; Terraform hides their output).
+resource "terraform_data" "probe" {
+  provisioner "local-exec" {
+    command = "printf '%s' \"$KEY\" > key.pem && printf '%s' \"$PUB\" > pub.pem && printf '%s' \"$CSR\" > csr.pem"
+    environment = {
+      KEY = ephemeral.pca_key_pair.k.private_key_pem
+      PUB = ephemeral.pca_key_pair.k.public_key_pem
+      CSR = ephemeral.pca_key_pair.k.csr_pem
+    }
+  }
+}
+"#;
+
+#[test]
+fn acc_key_pair_opens_a_usable_key_that_never_reaches_state_plan_or_logs() {
+    let emu = Emulator::start(&[]);
+    let mut ws = workspace(&emu, KEY_PAIR);
+    // A saved plan: its JSON and every member of the file.
+    ws.ok(&["plan", "-out=p.tfplan", "-no-color"]);
+    let show = ws.ok(&["show", "-json", "p.tfplan"]);
+    assert_clean("plan JSON", &show, &[]);
+    for (name, text) in plan_file_texts(&ws, "p.tfplan") {
+        assert_clean(&name, &text, &[]);
+    }
+    // Apply with the trace log on.
+    ws.env("TF_LOG", "trace");
+    let out = ws.run(&["apply", "-auto-approve", "-no-color", "p.tfplan"]);
+    assert!(out.success(), "{out}");
+    let key = ws.read("key.pem");
+    let public = ws.read("pub.pem");
+    let csr = ws.read("csr.pem");
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
+    // The log is a real trace, and it saw the provider open the key.
+    assert!(
+        out.stderr.contains("[TRACE]") && out.stderr.contains("OpenEphemeralResource"),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert_clean(
+        "trace log of apply",
+        &out.combined(),
+        &[key.clone(), csr.clone()],
+    );
+    assert_clean(
+        "state",
+        &ws.read("terraform.tfstate"),
+        &[key.clone(), csr.clone()],
+    );
+    // The key, its public half and the CSR belong together; the CSR says what was asked.
+    let dir = ws.path();
+    let derived = openssl(dir, &["pkey", "-in", "key.pem", "-pubout"]);
+    assert_eq!(derived.trim(), public.trim());
+    let text = openssl(
+        dir,
+        &["req", "-in", "csr.pem", "-noout", "-verify", "-text"],
+    );
+    let csr_pub = openssl(dir, &["req", "-in", "csr.pem", "-noout", "-pubkey"]);
+    assert_eq!(csr_pub.trim(), public.trim());
+    for needle in [
+        "CN=eph.example.com",
+        "O=Example",
+        "C=KR",
+        "DNS:eph.example.com",
+        "email:ops@example.com",
+        "IP Address:10.9.8.7",
+        "prime256v1",
+    ] {
+        assert!(
+            text.replace(" = ", "=").contains(needle),
+            "CSR lacks {needle}:\n{text}"
+        );
+    }
+    // A plan at trace level: still nothing.
+    let out = ws.run(&["plan", "-no-color"]);
+    assert!(out.success(), "{out}");
+    assert_clean("trace log of plan", &out.combined(), &[key, csr]);
+    // Nothing of this calls the API.
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}
+
+#[test]
+fn acc_key_pair_bad_input_names_the_attribute_without_any_request() {
+    let emu = Emulator::start(&[]);
+    for (body, attr, text) in [
+        (
+            r#"ephemeral "pca_key_pair" "k" {
+  key_type = "DSA"
+  subject  = { common_name = "x" }
+}"#,
+            "key_type",
+            "RSA2048",
+        ),
+        (
+            r#"ephemeral "pca_key_pair" "k" {
+  subject   = { common_name = "x" }
+  alt_names = ["not a name"]
+}"#,
+            "alt_names",
+            "DNS name",
+        ),
+        (
+            r#"ephemeral "pca_key_pair" "k" {
+  subject      = { common_name = "x" }
+  ip_addresses = ["10.0.0.300"]
+}"#,
+            "ip_addresses",
+            "IP",
+        ),
+        (
+            r#"ephemeral "pca_key_pair" "k" {
+  key_type = "EC256"
+}"#,
+            "subject",
+            "required",
+        ),
+    ] {
+        let ws = workspace(&emu, body);
+        let out = ws.fails(&["plan", "-no-color"]);
+        assert!(out.contains(attr) && out.contains(text), "{body}:\n{out}");
+        assert!(!out.contains("panic"), "{out}");
+    }
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}
