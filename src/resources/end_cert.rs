@@ -592,8 +592,7 @@ impl Resource for EndCertResource {
     ) -> Option<EndCertModel> {
         let data = ctx.data(diags)?;
         let client = client(ctx, diags)?;
-        if state.certificate_pem.is_known()
-            && (!wants_chain(&state) || state.chain_pem.is_known())
+        if state.certificate_pem.is_known() && (!wants_chain(&state) || state.chain_pem.is_known())
         {
             // The state holds everything but existence and revocation: the paged reader.
             return read_listed(data, client, state, diags).await;
@@ -819,7 +818,7 @@ fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
         Val::Known(true) => {
             let have = prior.is_some_and(|p| p.chain_pem.is_known());
             if !have {
-                    planned.chain_pem = Val::Unknown;
+                planned.chain_pem = Val::Unknown;
             }
         }
         _ => {
