@@ -18,7 +18,7 @@
 //! injected faults), which every client already retries after `Retry-After`.
 //!
 //! Connections are counted by [`CountingListener`] (every accepted TCP connection, idle
-//! keep-alive ones included, until it closes); the check itself is the [`guard`]
+//! keep-alive ones included, until it closes); the check itself is the `guard`
 //! middleware, outermost in [`router`](crate::emulator::router).
 //!
 //! Depends on `crate::emulator` and `crate::api` only.

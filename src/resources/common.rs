@@ -336,6 +336,18 @@ pub struct CertSummary {
     pub alt_names: Vec<String>,
     /// IP SANs, in order.
     pub ip_addresses: Vec<String>,
+    /// URI SANs, in order.
+    pub uri_sans: Vec<String>,
+    /// Other-name SANs with a string value, in order.
+    pub other_names: Vec<crate::api::profile::OtherName>,
+    /// Key usages, Terraform names ([`key_usage_name`]), in bit order.
+    pub key_usages: Vec<String>,
+    /// Extended key usages, Terraform names ([`extended_key_usage_name`]) or dotted OIDs.
+    pub extended_key_usages: Vec<String>,
+    /// Subject `street` (2.5.4.9).
+    pub street_address: Option<String>,
+    /// Subject `postalCode` (2.5.4.17).
+    pub postal_code: Option<String>,
     /// Validity, epoch ms.
     pub not_before_ms: i64,
     /// Validity, epoch ms.
@@ -368,6 +380,18 @@ pub fn cert_summary(pem: &str) -> Option<CertSummary> {
     };
     let mut alt_names = Vec::new();
     let mut ip_addresses = Vec::new();
+    let mut uri_sans = Vec::new();
+    let mut other_names = Vec::new();
+    let (key_usages, extended_key_usages) = usage_names(&cert);
+    let by_oid = |dotted: &str| -> Option<String> {
+        cert.subject()
+            .iter_attributes()
+            .find(|a| a.attr_type().to_id_string() == dotted)
+            .and_then(|a| a.as_str().ok())
+            .map(str::to_owned)
+    };
+    let street_address = by_oid("2.5.4.9");
+    let postal_code = by_oid("2.5.4.17");
     if let Ok(Some(san)) = cert.subject_alternative_name() {
         for name in &san.value.general_names {
             match name {
@@ -384,6 +408,15 @@ pub fn cert_summary(pem: &str) -> Option<CertSummary> {
                         _ => None,
                     };
                     ip_addresses.extend(ip);
+                }
+                GeneralName::URI(u) => uri_sans.push((*u).to_owned()),
+                GeneralName::OtherName(oid, v) => {
+                    if let Some(value) = other_name_text(v) {
+                        other_names.push(crate::api::profile::OtherName {
+                            oid: oid.to_id_string(),
+                            value,
+                        });
+                    }
                 }
                 _ => {}
             }
@@ -415,9 +448,105 @@ pub fn cert_summary(pem: &str) -> Option<CertSummary> {
         subject,
         alt_names,
         ip_addresses,
+        uri_sans,
+        other_names,
+        key_usages,
+        extended_key_usages,
+        street_address,
+        postal_code,
         not_before_ms: cert.validity().not_before.timestamp() * 1000,
         not_after_ms: cert.validity().not_after.timestamp() * 1000,
     })
+}
+
+/// The Terraform name of a key usage, as the `tls` provider spells it.
+pub fn key_usage_name(k: crate::api::profile::KeyUsage) -> &'static str {
+    use crate::api::profile::KeyUsage::*;
+    match k {
+        DigitalSignature => "digital_signature",
+        ContentCommitment => "content_commitment",
+        KeyEncipherment => "key_encipherment",
+        DataEncipherment => "data_encipherment",
+        KeyAgreement => "key_agreement",
+        KeyCertSign => "cert_signing",
+        CrlSign => "crl_signing",
+        EncipherOnly => "encipher_only",
+        DecipherOnly => "decipher_only",
+    }
+}
+
+/// The Terraform name of an extended key usage, as the `tls` provider spells it (except
+/// `time_stamping`, spelled like the other two-word purposes).
+pub fn extended_key_usage_name(e: crate::api::profile::ExtendedKeyUsage) -> &'static str {
+    use crate::api::profile::ExtendedKeyUsage::*;
+    match e {
+        ServerAuth => "server_auth",
+        ClientAuth => "client_auth",
+        CodeSigning => "code_signing",
+        EmailProtection => "email_protection",
+        TimeStamping => "time_stamping",
+        OcspSigning => "ocsp_signing",
+        Any => "any_extended",
+    }
+}
+
+/// A certificate's key usages and extended key usages, Terraform names (other purposes as
+/// dotted OIDs); empty when the extension is absent.
+pub fn usage_names(
+    cert: &x509_parser::certificate::X509Certificate<'_>,
+) -> (Vec<String>, Vec<String>) {
+    use crate::api::profile::{ExtendedKeyUsage as E, KeyUsage as K};
+    let mut ku = Vec::new();
+    if let Ok(Some(k)) = cert.key_usage() {
+        let k = k.value;
+        for (on, u) in [
+            (k.digital_signature(), K::DigitalSignature),
+            (k.non_repudiation(), K::ContentCommitment),
+            (k.key_encipherment(), K::KeyEncipherment),
+            (k.data_encipherment(), K::DataEncipherment),
+            (k.key_agreement(), K::KeyAgreement),
+            (k.key_cert_sign(), K::KeyCertSign),
+            (k.crl_sign(), K::CrlSign),
+            (k.encipher_only(), K::EncipherOnly),
+            (k.decipher_only(), K::DecipherOnly),
+        ] {
+            if on {
+                ku.push(key_usage_name(u).to_owned());
+            }
+        }
+    }
+    let mut eku = Vec::new();
+    if let Ok(Some(e)) = cert.extended_key_usage() {
+        let e = e.value;
+        for (on, u) in [
+            (e.server_auth, E::ServerAuth),
+            (e.client_auth, E::ClientAuth),
+            (e.code_signing, E::CodeSigning),
+            (e.email_protection, E::EmailProtection),
+            (e.time_stamping, E::TimeStamping),
+            (e.ocsp_signing, E::OcspSigning),
+            (e.any, E::Any),
+        ] {
+            if on {
+                eku.push(extended_key_usage_name(u).to_owned());
+            }
+        }
+        eku.extend(e.other.iter().map(|o| o.to_id_string()));
+    }
+    (ku, eku)
+}
+
+/// The text of an other-name SAN value (`[0] EXPLICIT` string), `None` for non-strings.
+pub fn other_name_text(explicit: &[u8]) -> Option<String> {
+    use x509_parser::der_parser::asn1_rs::{Any, FromDer, Tag};
+    let (_, outer) = Any::from_der(explicit).ok()?;
+    let (_, inner) = Any::from_der(outer.data).ok()?;
+    match inner.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::VisibleString => {
+            std::str::from_utf8(inner.data).ok().map(str::to_owned)
+        }
+        _ => None,
+    }
 }
 
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
@@ -473,16 +602,16 @@ pub fn subject_attributes() -> Vec<Attribute> {
 }
 
 /// Checks a `subject` map (of an end certificate): known keys only, each value valid as the
-/// matching attribute of [`subject_attributes`] (plus `street_address`), no null values,
+/// matching attribute of [`subject_attributes`] (plus `street_address` and `postal_code`), no null values,
 /// and a `common_name`. Errors name the key (`subject["country"]`).
 pub fn subject_map_validator() -> Validator {
     Validator::new(
-        "keys common_name (required), country, state_province, locality, organization, organizational_unit, street_address",
+        "keys common_name (required), country, state_province, locality, organization, organizational_unit, street_address, postal_code",
         |v, path, diags| {
             let Value::Map(map) = v else {
                 return;
             };
-            let rules: [(&str, Validator); 7] = [
+            let rules: [(&str, Validator); 8] = [
                 ("common_name", validate::length_between(1, 64)),
                 ("country", country()),
                 ("state_province", validate::length_between(0, 128)),
@@ -490,6 +619,7 @@ pub fn subject_map_validator() -> Validator {
                 ("organization", validate::length_between(0, 64)),
                 ("organizational_unit", validate::length_between(0, 128)),
                 ("street_address", validate::length_between(0, 128)),
+                ("postal_code", validate::length_between(0, 128)),
             ];
             for (key, value) in map {
                 let at = path.key(key.clone());

@@ -13,9 +13,10 @@
 //! `revoke_on_destroy = false`, which only forgets it. Import by `<ca_tag>/<serial_number>`.
 //!
 //! State stays small: the issuing chain belongs to the CA (`pca_ca.chain_pem`), so
-//! `issuer_pem`/`chain_pem` are kept here only with `include_chain = true`, and there is no
-//! `id` (it only repeated `<ca_tag>/<serial_number>`). Schema version 1; [`upgrade_v0`]
-//! drops both from version-0 states.
+//! `chain_pem` is kept here only with `include_chain = true`; there is no `issuer_pem` (the
+//! chain's first certificate, and the issuing CA's `certificate_pem`) and no `id` (it only
+//! repeated `<ca_tag>/<serial_number>`). Schema version 3; [`upgrade_v0`], [`upgrade_v1`]
+//! and [`upgrade_v2`] bring older states there.
 
 use super::ca::KEY_TYPES;
 use super::common::{
@@ -23,20 +24,22 @@ use super::common::{
     days_between, ip_validator, join_list, keep_pem, now_ms, request_error, revoked_serials,
     rfc3339, subject_map_validator, validity_days_attribute,
 };
+use super::common::{extended_key_usage_name, key_usage_name};
 use super::snapshot;
 use crate::api::model::{
     CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery, SignEndCsrRequest,
     X509EndCertParameters,
 };
+use crate::api::profile::{self, ExtendedKeyUsage, KeyUsage, OtherName};
 use crate::client::Client;
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
 use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, PlanRequest, Resource};
-use crate::framework::schema::{Attribute, Schema};
+use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::typed::Val;
-use crate::framework::validate;
+use crate::framework::validate::{self, Validator};
 use crate::provider::PcaData;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -62,6 +65,14 @@ pub struct EndCertModel {
     pub alt_names: Val<Vec<String>>,
     /// `ip_addresses`
     pub ip_addresses: Val<Vec<String>>,
+    /// `uri_sans`
+    pub uri_sans: Val<Vec<String>>,
+    /// `other_names`
+    pub other_names: Val<Vec<OtherNameFlat>>,
+    /// `key_usages`
+    pub key_usages: Val<Vec<String>>,
+    /// `extended_key_usages`
+    pub extended_key_usages: Val<Vec<String>>,
     /// `validity_days`
     pub validity_days: Val<i64>,
     /// `revoke_on_destroy`
@@ -76,8 +87,6 @@ pub struct EndCertModel {
     pub certificate_pem: Val<String>,
     /// `private_key_pem`
     pub private_key_pem: Val<String>,
-    /// `issuer_pem`
-    pub issuer_pem: Val<String>,
     /// `chain_pem`
     pub chain_pem: Val<String>,
     /// `not_before`
@@ -116,6 +125,55 @@ pub struct EndSubjectFlat {
     /// `street_address`
     #[serde(default, skip_serializing_if = "Val::is_null")]
     pub street_address: Val<String>,
+    /// `postal_code`
+    #[serde(default, skip_serializing_if = "Val::is_null")]
+    pub postal_code: Val<String>,
+}
+
+/// One element of `other_names`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OtherNameFlat {
+    /// `oid`
+    pub oid: Val<String>,
+    /// `value`
+    pub value: Val<String>,
+}
+
+/// The end-entity key usages a configuration may ask for (Terraform names).
+pub const END_KEY_USAGES: [&str; 7] = [
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "encipher_only",
+    "decipher_only",
+];
+
+/// The extended key usages a configuration may ask for (Terraform names).
+pub const END_EXTENDED_KEY_USAGES: [&str; 6] = [
+    "server_auth",
+    "client_auth",
+    "code_signing",
+    "email_protection",
+    "time_stamping",
+    "ocsp_signing",
+];
+
+/// The wire name of a Terraform key-usage name (see `api::profile` for the choice).
+fn key_usage_wire(name: &str) -> Option<&'static str> {
+    KeyUsage::ALL
+        .into_iter()
+        .find(|k| key_usage_name(*k) == name)
+        .map(KeyUsage::wire)
+}
+
+/// The wire name of a Terraform extended-key-usage name.
+fn extended_key_usage_wire(name: &str) -> Option<&'static str> {
+    ExtendedKeyUsage::ALL
+        .into_iter()
+        .find(|e| extended_key_usage_name(*e) == name)
+        .map(ExtendedKeyUsage::wire)
 }
 
 impl From<Subject> for EndSubjectFlat {
@@ -128,6 +186,7 @@ impl From<Subject> for EndSubjectFlat {
             organization: s.organization,
             organizational_unit: s.organizational_unit,
             street_address: Val::Null,
+            postal_code: Val::Null,
         }
     }
 }
@@ -143,8 +202,18 @@ fn computed(name: &str, description: &str) -> Attribute {
 pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
 
 /// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with
-/// `include_chain`, 2 since `subject` is a map of the keys that are set.
-pub const SCHEMA_VERSION: i64 = 2;
+/// `include_chain`, 2 since `subject` is a map of the keys that are set, 3 since there is no
+/// `issuer_pem`.
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// Version 2 → 3: `issuer_pem` repeated the first certificate of `chain_pem` (and the
+/// issuing CA's `certificate_pem`); it is dropped.
+pub fn upgrade_v2(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = state.as_object_mut() {
+        obj.remove("issuer_pem");
+    }
+    state
+}
 
 /// Version 1 → 2: `subject` was an object with every key; it is now a map without the
 /// keys that were null.
@@ -162,7 +231,6 @@ pub fn upgrade_v1(mut state: serde_json::Value) -> serde_json::Value {
 pub fn upgrade_v0(mut state: serde_json::Value) -> serde_json::Value {
     if let Some(obj) = state.as_object_mut() {
         obj.remove("id");
-        obj.insert("issuer_pem".into(), serde_json::Value::Null);
         obj.insert("chain_pem".into(), serde_json::Value::Null);
         obj.insert("include_chain".into(), serde_json::Value::Bool(false));
     }
@@ -185,7 +253,7 @@ impl Resource for EndCertResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "An end-entity (leaf) certificate with server and client authentication usage.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `issuer_pem` and `chain_pem` here.",
+            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; with a CA-made key they hold what you set (null when unset, keeping state small). When a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `chain_pem` here (its first certificate is the issuing CA's).",
         )
         .version(SCHEMA_VERSION)
         .attr(
@@ -232,6 +300,52 @@ impl Resource for EndCertResource {
                 .validate(ip_validator())
                 .description("Subject alternative names: IPv4 and IPv6 addresses."),
         )
+        .attr(
+            Attribute::list("uri_sans", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(Validator::string("an absolute URI; a SPIFFE ID for spiffe://", |u| {
+                    profile::uri_problem(u).map_or(Ok(()), |p| Err(format!("must be an absolute URI (a SPIFFE ID when the scheme is spiffe): {p}")))
+                })))
+                .description("Subject alternative names: URIs, such as a SPIFFE ID (`spiffe://corp.example/ns/prod/sa/api`). Each must be an absolute URI without commas or spaces; `spiffe://` URIs must follow the SPIFFE ID rules (lower-case trust domain without port or user info, path segments of letters, digits, `.`, `-`, `_`, no query or fragment). Sent as `x509Parameters.uri`. Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::nested(
+                "other_names",
+                Nesting::List,
+                vec![
+                    Attribute::string("oid")
+                        .required()
+                        .validate(Validator::string("a dotted OID", |o| {
+                            if profile::is_dotted_oid(o) { Ok(()) } else { Err(format!("must be a dotted object identifier such as 1.3.6.1.4.1.311.20.2.3; got {o:?}")) }
+                        }))
+                        .description("The other name's type, a dotted OID: `1.3.6.1.4.1.311.20.2.3` is the Microsoft user principal name (UPN) of smart-card logon."),
+                    Attribute::string("value")
+                        .required()
+                        .validate(Validator::string("a UTF-8 value without commas", |v| {
+                            OtherName { oid: "1.2".into(), value: v.to_owned() }.problem().map_or(Ok(()), Err)
+                        }))
+                        .description("The value, written as a UTF8String (no commas: the API separates other names with commas)."),
+                ],
+            )
+            .optional_computed()
+            .requires_replace()
+            .description("Subject alternative names of type otherName with a UTF-8 value, sent as `x509Parameters.other` (`{OID};UTF8:{value}`, comma-separated). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::set("key_usages", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(validate::one_of(&END_KEY_USAGES)))
+                .description("Key usages, named as the `tls` provider names them: `digital_signature`, `content_commitment`, `key_encipherment`, `data_encipherment`, `key_agreement`, `encipher_only`, `decipher_only`. Unset: the service's default (`digital_signature`, plus `key_encipherment` for RSA keys), and nothing is sent. Set: sent as `x509Parameters.keyUsage` with Go/Vault-style names (`DigitalSignature`, `KeyAgreement`, …; the API's value names are not documented, see the guide). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
+        )
+        .attr(
+            Attribute::set("extended_key_usages", Type::String)
+                .optional_computed()
+                .requires_replace()
+                .validate(validate::each(validate::one_of(&END_EXTENDED_KEY_USAGES)))
+                .description("Extended key usages: `server_auth`, `client_auth`, `code_signing`, `email_protection`, `time_stamping`, `ocsp_signing`. Unset: server and client authentication (today's certificate), and nothing is sent. Set: exactly these, sent as `x509Parameters.extendedKeyUsage` (`ServerAuth`, `ClientAuth`, `CodeSigning`, `EmailProtection`, `TimeStamping`, `OCSPSigning`). Read from the certificate with `csr_pem` and after import; null when left unset with a CA-made key. Changing it forces a new certificate."),
+        )
         .attr(validity_days_attribute("certificate"))
         .attr(
             Attribute::bool("revoke_on_destroy")
@@ -247,7 +361,7 @@ impl Resource for EndCertResource {
         .attr(
             Attribute::bool("include_chain")
                 .default(false)
-                .description("Whether to keep the issuing CA's certificate (`issuer_pem`) and chain (`chain_pem`) in this certificate's state. Default false: the chain is the CA's, available once from `pca_ca.chain_pem` or `data \"pca_ca_chain\"`, and repeating it in every certificate would more than double the state. Changing it updates in place."),
+                .description("Whether to keep the issuing chain (`chain_pem`, the issuing CA's certificate first) in this certificate's state. Default false: the chain is the CA's, available once from `pca_ca.chain_pem` or `data \"pca_ca_chain\"`, and repeating it in every certificate would more than double the state. Changing it updates in place."),
         )
         .attr(computed("serial_number", "The certificate's serial number, colon-separated hex."))
         .attr(computed("certificate_pem", "The certificate, PEM."))
@@ -258,8 +372,7 @@ impl Resource for EndCertResource {
                 .use_state_for_unknown()
                 .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
         )
-        .attr(computed("issuer_pem", "The issuing CA's certificate, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `certificate_pem`)."))
-        .attr(computed("chain_pem", "The chain from the issuing CA up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
+        .attr(computed("chain_pem", "The chain from the issuing CA (first) up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
         .attr(computed("not_after", "End of validity, RFC 3339."))
         .attr(
@@ -296,6 +409,10 @@ impl Resource for EndCertResource {
                 ("subject", !c.subject.is_null()),
                 ("alt_names", !c.alt_names.is_null()),
                 ("ip_addresses", !c.ip_addresses.is_null()),
+                ("uri_sans", !c.uri_sans.is_null()),
+                ("other_names", !c.other_names.is_null()),
+                ("key_usages", !c.key_usages.is_null()),
+                ("extended_key_usages", !c.extended_key_usages.is_null()),
             ] {
                 if set {
                     diags.error_at(
@@ -325,9 +442,21 @@ impl Resource for EndCertResource {
         plan_chain(req.prior, planned);
         match req.prior {
             None => {
-                // The CA-generated key: the default key type is known at plan time.
-                if req.config.csr_pem.is_null() && req.config.key_type.is_null() {
-                    planned.key_type = Val::Known(DEFAULT_KEY_TYPE.to_owned());
+                if req.config.csr_pem.is_null() {
+                    // The CA-generated key: the default key type is known at plan time, and
+                    // profile attributes left unset stay null (nothing is sent, the service
+                    // makes its default server + client certificate): reading them back
+                    // would only repeat that default in every certificate's state.
+                    if req.config.key_type.is_null() {
+                        planned.key_type = Val::Known(DEFAULT_KEY_TYPE.to_owned());
+                    }
+                    null_if_unset(&req.config.uri_sans, &mut planned.uri_sans);
+                    null_if_unset(&req.config.other_names, &mut planned.other_names);
+                    null_if_unset(&req.config.key_usages, &mut planned.key_usages);
+                    null_if_unset(
+                        &req.config.extended_key_usages,
+                        &mut planned.extended_key_usages,
+                    );
                 }
             }
             Some(prior) => {
@@ -393,7 +522,6 @@ impl Resource for EndCertResource {
                 .serial_no
                 .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
             s.certificate_pem = out.certificate.map_or(Val::Null, Val::Known);
-            s.issuer_pem = out.issuer.map_or(Val::Null, Val::Known);
             s.chain_pem = out
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
@@ -432,7 +560,6 @@ impl Resource for EndCertResource {
                 .map_or(Val::Null, |n| Val::Known(canonical_serial(n.as_str())));
             s.certificate_pem = out.certificate.clone().map_or(Val::Null, Val::Known);
             s.private_key_pem = out.private_key.clone().map_or(Val::Null, Val::Known);
-            s.issuer_pem = out.issuer.clone().map_or(Val::Null, Val::Known);
             s.chain_pem = out
                 .ca_chain
                 .map_or(Val::Null, |c| Val::Known(c.concatenated()));
@@ -449,8 +576,10 @@ impl Resource for EndCertResource {
         }
         s.revoked = Val::Known(false);
         if !wants_chain(&s) {
-            s.issuer_pem = Val::Null;
             s.chain_pem = Val::Null;
+        }
+        if let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
+            warn_profile_mismatch(&s, &sum, diags);
         }
         Some(finish(s))
     }
@@ -463,8 +592,7 @@ impl Resource for EndCertResource {
     ) -> Option<EndCertModel> {
         let data = ctx.data(diags)?;
         let client = client(ctx, diags)?;
-        if state.certificate_pem.is_known()
-            && (!wants_chain(&state) || (state.chain_pem.is_known() && state.issuer_pem.is_known()))
+        if state.certificate_pem.is_known() && (!wants_chain(&state) || state.chain_pem.is_known())
         {
             // The state holds everything but existence and revocation: the paged reader.
             return read_listed(data, client, state, diags).await;
@@ -493,7 +621,10 @@ impl Resource for EndCertResource {
         }
         if imported && let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
             s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
-            s.subject = Val::Known(EndSubjectFlat::from(sum.subject.clone()));
+            let mut subject = EndSubjectFlat::from(sum.subject.clone());
+            subject.street_address = sum.street_address.clone().map_or(Val::Null, Val::Known);
+            subject.postal_code = sum.postal_code.clone().map_or(Val::Null, Val::Known);
+            s.subject = Val::Known(subject);
             s.alt_names = if sum.alt_names.is_empty() {
                 Val::Null
             } else {
@@ -504,6 +635,11 @@ impl Resource for EndCertResource {
             } else {
                 Val::Known(sum.ip_addresses)
             };
+            // Read back by `finish`, from the certificate.
+            s.uri_sans = Val::Unknown;
+            s.other_names = Val::Unknown;
+            s.key_usages = Val::Unknown;
+            s.extended_key_usages = Val::Unknown;
         }
         match revoked_serials(data, client, &tag).await {
             Ok(set) => s.revoked = Val::Known(set.contains(&canonical_serial(&serial))),
@@ -528,9 +664,8 @@ impl Resource for EndCertResource {
         s.early_renewal_hours = plan.early_renewal_hours;
         s.include_chain = plan.include_chain;
         if !wants_chain(&s) {
-            s.issuer_pem = Val::Null;
             s.chain_pem = Val::Null;
-        } else if !s.chain_pem.is_known() || !s.issuer_pem.is_known() {
+        } else if !s.chain_pem.is_known() {
             let client = client(ctx, diags)?;
             let tag = CaTag::from(s.ca_tag.known().cloned().unwrap_or_default());
             let serial = SerialNo::from(s.serial_number.known().cloned().unwrap_or_default());
@@ -604,8 +739,9 @@ impl Resource for EndCertResource {
         diags: &mut Diagnostics,
     ) -> Option<serde_json::Value> {
         match version {
-            0 => Some(upgrade_v1(upgrade_v0(state))),
-            1 => Some(upgrade_v1(state)),
+            0 => Some(upgrade_v2(upgrade_v1(upgrade_v0(state)))),
+            1 => Some(upgrade_v2(upgrade_v1(state))),
+            2 => Some(upgrade_v2(state)),
             SCHEMA_VERSION => Some(state),
             _ => {
                 diags.error(
@@ -665,23 +801,27 @@ async fn read_listed(
     Some(finish(s))
 }
 
-/// Plans `issuer_pem`/`chain_pem`: null without `include_chain`; with it, the prior values
+/// Plans null for an attribute the configuration leaves null.
+fn null_if_unset<T>(config: &Val<T>, planned: &mut Val<T>) {
+    if config.is_null() {
+        *planned = Val::Null;
+    }
+}
+
+/// Plans `chain_pem`: null without `include_chain`; with it, the prior values
 /// when the state has them, else unknown (create or update fills them).
 fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
     match planned.include_chain {
         Val::Known(false) => {
-            planned.issuer_pem = Val::Null;
             planned.chain_pem = Val::Null;
         }
         Val::Known(true) => {
-            let have = prior.is_some_and(|p| p.chain_pem.is_known() && p.issuer_pem.is_known());
+            let have = prior.is_some_and(|p| p.chain_pem.is_known());
             if !have {
-                planned.issuer_pem = Val::Unknown;
                 planned.chain_pem = Val::Unknown;
             }
         }
         _ => {
-            planned.issuer_pem = Val::Unknown;
             planned.chain_pem = Val::Unknown;
         }
     }
@@ -697,6 +837,32 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
         ip: join_list(&plan.ip_addresses),
         organization: text(&subject.organization),
         organization_unit: text(&subject.organizational_unit),
+        postal_code: text(&subject.postal_code),
+        uri: join_list(&plan.uri_sans),
+        other: plan.other_names.known().and_then(|l| {
+            profile::other_names_to_wire(
+                &l.iter()
+                    .filter_map(|o| {
+                        Some(OtherName {
+                            oid: o.oid.known()?.clone(),
+                            value: o.value.known()?.clone(),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        key_usage: plan.key_usages.known().map(|l| {
+            l.iter()
+                .filter_map(|n| key_usage_wire(n))
+                .map(str::to_owned)
+                .collect()
+        }),
+        extended_key_usage: plan.extended_key_usages.known().map(|l| {
+            l.iter()
+                .filter_map(|n| extended_key_usage_wire(n))
+                .map(str::to_owned)
+                .collect()
+        }),
         locality: text(&subject.locality),
         state_province: text(&subject.state_province),
         street_address: text(&subject.street_address),
@@ -705,11 +871,10 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
     }
 }
 
-/// Sets `issuer_pem` (the chain's first certificate) and `chain_pem` from the API's chain,
-/// keeping the state's text when only the formatting differs.
+/// Sets `chain_pem` from the API's chain, keeping the state's text when only the formatting
+/// differs.
 fn set_chain(s: &mut EndCertModel, chain: &crate::api::model::CaChain) {
     let blocks = chain.pem_blocks();
-    s.issuer_pem = keep_pem(&s.issuer_pem, blocks.first().cloned());
     s.chain_pem = keep_pem(&s.chain_pem, Some(blocks.join("\n")));
 }
 
@@ -740,6 +905,89 @@ fn parse_rfc3339(t: &str) -> Option<i64> {
     Some(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000)
 }
 
+/// Warns when the issued certificate lacks a configured URI, other name or usage (the
+/// API's usage value names are unconfirmed: a service that ignores them is said so, with
+/// what the certificate holds).
+fn warn_profile_mismatch(
+    s: &EndCertModel,
+    sum: &super::common::CertSummary,
+    diags: &mut Diagnostics,
+) {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let checks = [
+        ("uri_sans", s.uri_sans.known(), &sum.uri_sans),
+        ("key_usages", s.key_usages.known(), &sum.key_usages),
+        (
+            "extended_key_usages",
+            s.extended_key_usages.known(),
+            &sum.extended_key_usages,
+        ),
+    ];
+    for (name, asked, got) in checks {
+        if let Some(asked) = asked
+            && sorted(asked) != sorted(got)
+        {
+            diags.warning_at(
+                AttrPath::root(name),
+                "Certificate Differs from Configuration",
+                format!("{name} asked for {asked:?}, but the issued certificate holds {got:?}. The API may not honour this member; check the certificate before relying on it."),
+            );
+        }
+    }
+    if let Some(asked) = s.other_names.known() {
+        let got: Vec<(String, String)> = sum
+            .other_names
+            .iter()
+            .map(|o| (o.oid.clone(), o.value.clone()))
+            .collect();
+        let want: Vec<(String, String)> = asked
+            .iter()
+            .filter_map(|o| Some((o.oid.known()?.clone(), o.value.known()?.clone())))
+            .collect();
+        if want != got {
+            diags.warning_at(
+                AttrPath::root("other_names"),
+                "Certificate Differs from Configuration",
+                format!(
+                    "other_names asked for {want:?}, but the issued certificate holds {got:?}."
+                ),
+            );
+        }
+    }
+}
+
+/// Fills the profile attributes still unknown (planned unknown on the CSR path, set unknown
+/// by an import's first read) from the certificate: URI and other-name SANs, key usages and extended key
+/// usages; an absent list is null.
+fn read_back_profile(s: &mut EndCertModel, sum: &super::common::CertSummary) {
+    fn list<T: Clone>(v: &mut Val<Vec<T>>, from: &[T]) {
+        if v.is_unknown() {
+            *v = if from.is_empty() {
+                Val::Null
+            } else {
+                Val::Known(from.to_vec())
+            };
+        }
+    }
+    list(&mut s.uri_sans, &sum.uri_sans);
+    list(&mut s.key_usages, &sum.key_usages);
+    list(&mut s.extended_key_usages, &sum.extended_key_usages);
+    let others: Vec<OtherNameFlat> = sum
+        .other_names
+        .iter()
+        .map(|o| OtherNameFlat {
+            oid: Val::Known(o.oid.clone()),
+            value: Val::Known(o.value.clone()),
+        })
+        .collect();
+    list(&mut s.other_names, &others);
+}
+
 /// Fills what the certificate itself says (validity, key type) and the renewal flag, and
 /// turns anything still unknown into null.
 fn finish(mut s: EndCertModel) -> EndCertModel {
@@ -752,6 +1000,7 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
         if !s.validity_days.is_known() {
             s.validity_days = Val::Known(days_between(sum.not_before_ms, sum.not_after_ms));
         }
+        read_back_profile(&mut s, &sum);
     }
     s.ready_for_renewal = Val::Known(renewal_due(
         s.not_after.known(),
@@ -767,7 +1016,6 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
     f(&mut s.serial_number);
     f(&mut s.certificate_pem);
     f(&mut s.private_key_pem);
-    f(&mut s.issuer_pem);
     f(&mut s.chain_pem);
     f(&mut s.not_before);
     f(&mut s.not_after);
@@ -809,7 +1057,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let up = EndCertResource.upgrade(0, v0, &mut d).expect("upgraded");
         assert!(!d.has_errors());
-        assert_eq!(up["issuer_pem"], serde_json::Value::Null);
+        assert!(up.get("issuer_pem").is_none());
         assert_eq!(up["chain_pem"], serde_json::Value::Null);
         assert_eq!(up["include_chain"], serde_json::Value::Bool(false));
         assert!(up.get("id").is_none());
@@ -886,21 +1134,16 @@ mod tests {
     fn chain_is_planned_only_when_asked_for() {
         let mut planned = EndCertModel {
             include_chain: Val::Known(false),
-            issuer_pem: Val::Unknown,
             chain_pem: Val::Unknown,
             ..EndCertModel::default()
         };
         plan_chain(None, &mut planned);
-        assert_eq!(
-            (planned.issuer_pem.clone(), planned.chain_pem.clone()),
-            (Val::Null, Val::Null)
-        );
+        assert_eq!(planned.chain_pem, Val::Null);
         planned.include_chain = Val::Known(true);
         let prior = planned.clone();
         plan_chain(Some(&prior), &mut planned);
-        assert!(planned.chain_pem.is_unknown() && planned.issuer_pem.is_unknown());
+        assert!(planned.chain_pem.is_unknown());
         let prior = EndCertModel {
-            issuer_pem: Val::Known("i".into()),
             chain_pem: Val::Known("c".into()),
             ..prior
         };
@@ -929,6 +1172,75 @@ mod tests {
         assert_eq!(
             d.iter().next().and_then(|x| x.path.clone()),
             Some(AttrPath::root("subject"))
+        );
+    }
+
+    #[test]
+    fn profile_members_are_sent_only_when_set() {
+        let plain = EndCertModel {
+            subject: Val::Known(EndSubjectFlat {
+                common_name: Val::Known("api".into()),
+                ..EndSubjectFlat::default()
+            }),
+            ..EndCertModel::default()
+        };
+        let p = to_parameters(&plain);
+        assert_eq!(
+            (
+                p.uri,
+                p.other,
+                p.key_usage,
+                p.extended_key_usage,
+                p.postal_code
+            ),
+            (None, None, None, None, None)
+        );
+        let m = EndCertModel {
+            uri_sans: Val::Known(vec!["spiffe://corp.example/a".into()]),
+            other_names: Val::Known(vec![OtherNameFlat {
+                oid: Val::Known("1.3.6.1.4.1.311.20.2.3".into()),
+                value: Val::Known("alice@corp.example".into()),
+            }]),
+            key_usages: Val::Known(vec!["digital_signature".into(), "key_agreement".into()]),
+            extended_key_usages: Val::Known(vec!["client_auth".into(), "ocsp_signing".into()]),
+            ..plain
+        };
+        let p = to_parameters(&m);
+        assert_eq!(p.uri.as_deref(), Some("spiffe://corp.example/a"));
+        assert_eq!(
+            p.other.as_deref(),
+            Some("1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.example")
+        );
+        assert_eq!(
+            p.key_usage,
+            Some(vec!["DigitalSignature".into(), "KeyAgreement".into()])
+        );
+        assert_eq!(
+            p.extended_key_usage,
+            Some(vec!["ClientAuth".into(), "OCSPSigning".into()])
+        );
+        for n in END_KEY_USAGES {
+            assert!(key_usage_wire(n).is_some(), "{n}");
+        }
+        for n in END_EXTENDED_KEY_USAGES {
+            assert!(extended_key_usage_wire(n).is_some(), "{n}");
+        }
+    }
+
+    #[test]
+    fn profile_members_conflict_with_csr() {
+        let mut d = Diagnostics::new();
+        let m = EndCertModel {
+            csr_pem: Val::Known(
+                "-----BEGIN CERTIFICATE REQUEST-----\nAA\n-----END CERTIFICATE REQUEST-----".into(),
+            ),
+            uri_sans: Val::Known(vec!["spiffe://x/y".into()]),
+            ..EndCertModel::default()
+        };
+        EndCertResource.validate(&m, &mut d);
+        assert_eq!(
+            d.iter().next().and_then(|x| x.path.clone()),
+            Some(AttrPath::root("uri_sans"))
         );
     }
 }

@@ -32,7 +32,7 @@ output "web_fullchain_from_data_pem" {
   value = "${pca_end_cert.web.certificate_pem}${data.pca_ca_chain.issuing.chain_pem}"
 }
 
-# Or keep issuer_pem and chain_pem in this certificate's own state.
+# Or keep the chain (issuing CA first) in this certificate's own state.
 resource "pca_end_cert" "legacy" {
   ca_tag        = pca_ca.issuing.ca_tag
   key_type      = "EC256"
@@ -40,4 +40,33 @@ resource "pca_end_cert" "legacy" {
   subject = {
     common_name = "legacy.corp.example"
   }
+}
+
+# A SPIFFE workload identity for mutual TLS in a service mesh: the SPIFFE ID in a URI SAN,
+# and a certificate for client authentication only.
+resource "pca_end_cert" "workload" {
+  ca_tag              = pca_ca.issuing.ca_tag
+  key_type            = "EC256"
+  validity_days       = 7
+  subject             = { common_name = "api.prod" }
+  uri_sans            = ["spiffe://corp.example/ns/prod/sa/api"]
+  extended_key_usages = ["client_auth"]
+  early_renewal_hours = 48
+}
+
+# A Windows smart-card logon certificate: the user principal name (UPN) as an other-name
+# SAN (OID 1.3.6.1.4.1.311.20.2.3), signature only, client authentication.
+resource "pca_end_cert" "smartcard" {
+  ca_tag   = pca_ca.issuing.ca_tag
+  key_type = "RSA2048"
+  subject = {
+    common_name = "Alice Kim"
+    postal_code = "13561"
+  }
+  other_names = [{
+    oid   = "1.3.6.1.4.1.311.20.2.3"
+    value = "alice@corp.example"
+  }]
+  key_usages          = ["digital_signature", "key_encipherment"]
+  extended_key_usages = ["client_auth"]
 }
