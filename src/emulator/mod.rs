@@ -56,8 +56,10 @@ pub fn serves(op: &Operation) -> bool {
     handlers::handler(op).is_some()
 }
 
+/// Anything no route serves (an unknown path, or a method a public `/ext` endpoint does not
+/// take): the gateway's 404 body, as for unknown `/api/v1` routes.
 async fn no_route() -> Response {
-    (axum::http::StatusCode::NOT_FOUND, "not found\n").into_response()
+    EmuError::no_route().into_response()
 }
 
 /// The complete HTTP service over a state: `/api/v1` behind the gateway (faults, latency,
@@ -84,6 +86,7 @@ pub fn router(state: EmuState) -> Router {
         .route("/ext/{caTag}/ca", get(handlers::ocsp::ca_cert_der));
     api.merge(ext)
         .fallback(no_route)
+        .method_not_allowed_fallback(no_route)
         .layer(middleware::from_fn(limits::guard))
         .with_state(state)
 }
