@@ -129,6 +129,10 @@ pub struct Config {
     pub unsubscribed: bool,
     /// Print one line per `/api/v1` request to stderr (`--log-requests`).
     pub log_requests: bool,
+    /// Open connections served at once (`--max-connections`, default 256); requests on
+    /// connections beyond it get 503 with `Retry-After: 1` (the emulator's own limit, see
+    /// [`limits`](crate::emulator::limits)).
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -159,6 +163,7 @@ impl Default for Config {
             require_key_params: false,
             unsubscribed: false,
             log_requests: false,
+            max_connections: crate::emulator::limits::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -197,6 +202,9 @@ impl Config {
         }
         if self.ca_page_size == 0 || self.cert_page_size == 0 {
             return Err("page sizes must be at least 1".to_owned());
+        }
+        if self.max_connections == 0 {
+            return Err("--max-connections must be at least 1".to_owned());
         }
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -259,6 +267,8 @@ Options:
   --ca-page-size N          page size of Get CA List (default 10)
   --cert-page-size N        page size of Get End Cert List (default 100)
   --log-requests            print one line per /api/v1 request to stderr: method, path, status
+  --max-connections N       open connections served at once (default 256); requests on
+                            connections beyond it get 503 with Retry-After: 1
   --crl-config-default      Get CRL Config answers {\"expiry\":\"3\"} before any update
                             (default: 400 \"The crl configuration doesn't exist.\")
   --no-error-codes          service errors carry \"code\":\"-\" (the catalogue documents a
@@ -268,6 +278,12 @@ Options:
                             400 \"ncloudInstanceNo is missing.\"
   -h, --help                print this help
   -V, --version             print the version
+
+Own limits (protective, not rows of the service's error catalogue), each answered with
+a message naming the limit: request body over 1 MiB: 413; JSON body nested deeper than 32
+levels: 400; request URI (path + query) over 8 KiB: 414; headers over 16 KiB: 431 (all with
+the envelope {\"code\":\"INVALID_REQUEST\",\"msg\":…}); more open connections than
+--max-connections: 503 with the gateway's error body and Retry-After: 1.
 
 The default credentials are fake and printed at start (stderr). When ready, exactly one
 line goes to stdout: `pca-emulator listening on http://HOST:PORT`.
@@ -378,6 +394,7 @@ where
             "--public-url" => config.public_url = Some(value.trim_end_matches('/').to_owned()),
             "--ca-page-size" => config.ca_page_size = parse_num(&flag, &value)?,
             "--cert-page-size" => config.cert_page_size = parse_num(&flag, &value)?,
+            "--max-connections" => config.max_connections = parse_num(&flag, &value)?,
             other => return Err(format!("unknown option {other:?} (see --help)")),
         }
     }
@@ -514,6 +531,8 @@ mod tests {
         assert!(run(&["--fault-rate", "1.5"]).is_err());
         assert!(run(&["--max-cas", "x"]).is_err());
         assert!(run(&["--max-cas"]).is_err());
+        assert!(run(&["--max-connections", "0"]).is_err());
+        assert_eq!(run(&["--max-connections", "3"]).unwrap().max_connections, 3);
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--allow-remote=yes"]).is_err());
         assert!(run(&["--public-url", "ftp://x"]).is_err());

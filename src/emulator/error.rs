@@ -23,6 +23,7 @@ use crate::api::ErrorCode;
 use crate::api::catalogue::Row;
 use crate::api::error::{GatewayError, GatewayErrorBody};
 use crate::api::model::{Envelope, NoData};
+use crate::emulator::limits::Limit;
 
 /// Response header carrying a human-readable detail of an error (debugging aid; the body
 /// keeps the documented message).
@@ -53,6 +54,10 @@ pub enum EmuError {
     },
     /// An injected fault (`--fault-rate`): the given status with a gateway-style body.
     Fault(u16),
+    /// One of the emulator's own protective limits ([`Limit`]): its status, and a message
+    /// naming the limit (the envelope with `INVALID_REQUEST` for the 4xx ones, the
+    /// gateway's 503 body for the connection cap). Not a catalogue row.
+    Limit(Limit),
     /// A failure inside the emulator (storage, engine): 500, logged.
     Internal(String),
 }
@@ -144,6 +149,7 @@ impl EmuError {
             EmuError::TooManyCas => Row::CaLimit.http_status(),
             EmuError::Gateway { error, .. } => error.http_status,
             EmuError::Fault(status) => *status,
+            EmuError::Limit(limit) => limit.status(),
             EmuError::Internal(_) => Row::ServiceError.http_status(),
         }
     }
@@ -155,7 +161,7 @@ impl EmuError {
             EmuError::TooManyCas => Some(Row::CaLimit),
             EmuError::Internal(_) => Some(Row::ServiceError),
             EmuError::Fault(500) => Some(Row::ServiceError),
-            EmuError::Gateway { .. } | EmuError::Fault(_) => None,
+            EmuError::Gateway { .. } | EmuError::Fault(_) | EmuError::Limit(_) => None,
         }
     }
 
@@ -174,6 +180,8 @@ impl EmuError {
             EmuError::Api { code, .. } => Some(code.clone()),
             EmuError::TooManyCas => Some(Row::CaLimit.code()),
             EmuError::Internal(_) => Some(ErrorCode::InternalServerError),
+            EmuError::Limit(Limit::Connections(_)) => None,
+            EmuError::Limit(_) => Some(ErrorCode::InvalidRequest),
             EmuError::Gateway { .. } | EmuError::Fault(_) => None,
         }
     }
@@ -189,6 +197,7 @@ impl std::fmt::Display for EmuError {
             EmuError::TooManyCas => f.write_str(Row::CaLimit.message()),
             EmuError::Gateway { error, details } => write!(f, "{}: {details}", error.message),
             EmuError::Fault(status) => write!(f, "injected fault {status}"),
+            EmuError::Limit(limit) => f.write_str(&limit.message()),
             EmuError::Internal(d) => write!(f, "internal error: {d}"),
         }
     }
@@ -263,6 +272,20 @@ impl IntoResponse for EmuError {
                 }
                 r
             }
+            EmuError::Limit(limit @ Limit::Connections(_)) => {
+                let body = GatewayErrorBody {
+                    error: crate::api::error::GatewayErrorDetail {
+                        error_code: "503".to_owned(),
+                        message: "Service Unavailable".to_owned(),
+                        details: Some(limit.message()),
+                    },
+                };
+                json_response(status, &body)
+            }
+            EmuError::Limit(limit) => json_response(
+                status,
+                &Envelope::<NoData>::error(&ErrorCode::InvalidRequest, limit.message()),
+            ),
             EmuError::Internal(detail) => {
                 eprintln!("pca-emulator: internal error: {detail}");
                 json_response(
@@ -279,6 +302,9 @@ impl IntoResponse for EmuError {
                 detail: Some(d), ..
             } => Some(d.as_str()),
             EmuError::Internal(d) => Some(d.as_str()),
+            EmuError::Limit(_) => {
+                Some("pca-emulator's own limit, not a row of the service's catalogue")
+            }
             _ => None,
         };
         if let Some(d) = detail

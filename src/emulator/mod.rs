@@ -14,6 +14,9 @@
 //! - State lives in SQLite (module `store`: WAL on disk, or in
 //!   memory); the clock and the ID generator are injectable ([`state`]).
 //! - Errors: one enum, [`EmuError`], turned into a response in one place ([`error`]).
+//! - The emulator's own protective limits (body size, JSON depth, URI and header size, open
+//!   connections; not catalogue rows) live in [`limits`], each answered with a clear 4xx
+//!   (or a 503 for the connection cap).
 //!
 //! Layering: this module imports only `crate::emulator` and `crate::api`, never the client.
 //! The X.509 work (keys, certificates, CSRs, CRLs, OCSP) is the [`pki`] engine's.
@@ -22,6 +25,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 mod handlers;
+pub mod limits;
 pub mod pki;
 pub mod state;
 mod store;
@@ -78,7 +82,10 @@ pub fn router(state: EmuState) -> Router {
         )
         .route("/ext/{caTag}/crl", get(handlers::ocsp::crl_der))
         .route("/ext/{caTag}/ca", get(handlers::ocsp::ca_cert_der));
-    api.merge(ext).fallback(no_route).with_state(state)
+    api.merge(ext)
+        .fallback(no_route)
+        .layer(middleware::from_fn(limits::guard))
+        .with_state(state)
 }
 
 /// Why the emulator could not start.
@@ -155,7 +162,8 @@ pub async fn start_with(
             .await
             .map_err(|e| StartError::Store(EmuError::internal(e)))?
             .map_err(StartError::Store)?;
-    let app = router(state.clone());
+    let app = router(state.clone()).into_make_service_with_connect_info::<limits::Slot>();
+    let listener = limits::CountingListener::new(listener, state.config().max_connections);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

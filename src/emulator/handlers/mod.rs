@@ -1,5 +1,6 @@
 //! Request handling: the dispatcher that routes every `/api/v1` request with
-//! [`api::ops::find`](crate::api::ops::find), reads the body (at most 1 MiB), and runs the
+//! [`api::ops::find`](crate::api::ops::find), reads the body (at most
+//! [`MAX_BODY_BYTES`], 1 MiB), and runs the
 //! operation's handler on a blocking thread; plus the helpers the handlers share.
 //!
 //! Handlers are synchronous functions named after the API operations (`create_ca`,
@@ -32,8 +33,9 @@ use crate::emulator::error::{EmuError, json_response};
 use crate::emulator::state::EmuState;
 use crate::emulator::store::{self, CaRow};
 
-/// Largest accepted request body: 1 MiB.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+pub use crate::emulator::limits::MAX_BODY_BYTES;
+use crate::emulator::limits::{Limit, MAX_JSON_DEPTH, json_too_deep};
+
 /// Beyond the limit, up to this much more is read and discarded so that the client can
 /// still read the 400 answer on the same connection.
 const DRAIN_BYTES: usize = 64 << 20;
@@ -77,7 +79,9 @@ impl Call {
     /// The body of a body-taking operation decoded as JSON. An empty (or blank) body is row
     /// 16 (`The request body is missing.`); anything that is not a JSON object of the right
     /// shape (malformed JSON, wrong member types, invalid UTF-8) is row 1 (`Invalid
-    /// request.`). `{}` decodes, so missing members get their own "is missing" rows.
+    /// request.`). `{}` decodes, so missing members get their own "is missing" rows. A body
+    /// nesting deeper than [`MAX_JSON_DEPTH`] is refused before parsing (400, the emulator's
+    /// own limit).
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, EmuError> {
         let bytes: &[u8] = match self.body.iter().find(|b| !b.is_ascii_whitespace()) {
             None => {
@@ -90,6 +94,9 @@ impl Call {
                 ));
             }
         };
+        if json_too_deep(bytes, MAX_JSON_DEPTH) {
+            return Err(EmuError::Limit(Limit::JsonDepth));
+        }
         let mut value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| EmuError::invalid_request(format!("malformed request body: {e}")))?;
         drop_nulls(&mut value);
@@ -147,8 +154,10 @@ pub(crate) fn handler(op: &Operation) -> Option<Handler> {
     ROUTES.iter().find(|(o, _)| *o == op).map(|(_, h)| *h)
 }
 
-/// Reads the body, up to [`MAX_BODY_BYTES`]; a larger body is `400 INVALID_REQUEST`.
-async fn read_body(mut body: Body) -> Result<Bytes, EmuError> {
+/// Reads the body, up to [`MAX_BODY_BYTES`]; a larger body is 413 (the emulator's own
+/// limit, [`Limit::Body`]), read and discarded up to 64 MiB more so that the client gets to
+/// read the answer.
+pub(crate) async fn read_body(mut body: Body) -> Result<Bytes, EmuError> {
     let mut buf = BytesMut::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
@@ -164,9 +173,7 @@ async fn read_body(mut body: Body) -> Result<Bytes, EmuError> {
         }
     }
     if total > MAX_BODY_BYTES {
-        return Err(EmuError::invalid_request(format!(
-            "the body exceeds {MAX_BODY_BYTES} bytes"
-        )));
+        return Err(EmuError::Limit(Limit::Body));
     }
     Ok(buf.freeze())
 }
@@ -331,6 +338,14 @@ mod tests {
             let e = call(bad).json::<T>().unwrap_err();
             assert_eq!(e.code(), Some(ErrorCode::InvalidRequest), "{bad}");
         }
+        let deep = format!("{{\"b\":{}{}}}", "[".repeat(40), "]".repeat(40));
+        let e = Call {
+            body: Bytes::from(deep),
+            ..Call::default()
+        }
+        .json::<T>()
+        .unwrap_err();
+        assert_eq!(e, EmuError::Limit(Limit::JsonDepth));
     }
 
     #[test]
@@ -361,6 +376,8 @@ mod tests {
         let e = read_body(Body::from(vec![b'a'; MAX_BODY_BYTES + 1]))
             .await
             .unwrap_err();
+        assert_eq!(e, EmuError::Limit(Limit::Body));
+        assert_eq!(e.status(), 413);
         assert_eq!(e.code(), Some(ErrorCode::InvalidRequest));
     }
 }
