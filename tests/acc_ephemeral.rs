@@ -331,6 +331,7 @@ fn acc_end_cert_ephemeral_issues_a_usable_certificate_revoked_at_close_and_never
         ws.read("key.pem"),
         ws.read("chain.pem"),
     );
+    assert!(chain.starts_with("-----BEGIN CERTIFICATE-----"), "{chain}");
     let serial = ws.read("serial.txt");
     let kept = ws.read("kept.txt");
     assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"), "{cert}");
@@ -377,7 +378,11 @@ fn acc_end_cert_ephemeral_issues_a_usable_certificate_revoked_at_close_and_never
     // (Body lines of the certificate itself may match the CA's: same issuer, same second.)
     assert!(!state.contains(cert.trim()), "the certificate is in state");
     assert_clean("state", &state, std::slice::from_ref(&key));
-    assert_clean("trace log of apply", &out.combined(), &[key.clone()]);
+    assert_clean(
+        "trace log of apply",
+        &out.combined(),
+        std::slice::from_ref(&key),
+    );
     // A saved plan opens (and closes) again; its file holds none of it either.
     ws.env("TF_LOG", "");
     ws.ok(&["plan", "-out=p.tfplan", "-no-color"]);
