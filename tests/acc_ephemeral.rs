@@ -225,3 +225,235 @@ fn acc_key_pair_bad_input_names_the_attribute_without_any_request() {
     }
     assert!(emu.requests().is_empty(), "{:?}", emu.requests());
 }
+
+/// The revoked serials (colon hex) of a CA's current CRL.
+fn revoked_serials(emu: &Emulator, tag: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use x509_parser::prelude::FromDer as _;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let pem = rt
+        .block_on(emu.client().get_ca_crl(&pca::api::model::CaTag::from(tag)))
+        .expect("get CRL");
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .expect("base64");
+    let (_, crl) =
+        x509_parser::revocation_list::CertificateRevocationList::from_der(&der).expect("a CRL");
+    crl.iter_revoked_certificates()
+        .map(|r| {
+            r.raw_serial()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        })
+        .collect()
+}
+
+const CA: &str = r#"
+resource "pca_ca" "root" {
+  alias    = "ephemeral-root"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
+  subject = {
+    common_name = "Ephemeral Root CA"
+  }
+}
+
+output "ca_tag" {
+  value = pca_ca.root.ca_tag
+}
+"#;
+
+const END_CERT: &str = r#"
+ephemeral "pca_end_cert" "mtls" {
+  ca_tag = pca_ca.root.ca_tag
+  subject = {
+    common_name  = "client.example.com"
+    organization = "Example"
+  }
+  alt_names    = ["client.example.com"]
+  ip_addresses = ["10.1.2.3"]
+}
+
+ephemeral "pca_end_cert" "kept" {
+  ca_tag          = pca_ca.root.ca_tag
+  key_type        = "EC256"
+  validity_days   = 2
+  revoke_on_close = false
+  subject = {
+    common_name = "kept.example.com"
+  }
+}
+
+locals {
+  # A provider function reads the ephemeral certificate: the result is ephemeral too.
+  parsed = provider::pca::parse_certificate(ephemeral.pca_end_cert.mtls.certificate_pem)
+}
+
+# Writes what was opened to files, for the test to check.
+resource "terraform_data" "probe" {
+  provisioner "local-exec" {
+    command = "printf '%s' \"$CERT\" > cert.pem && printf '%s' \"$KEY\" > key.pem && printf '%s' \"$CHAIN\" > chain.pem && printf '%s' \"$SERIAL\" > serial.txt && printf '%s' \"$PARSED\" > parsed.txt && printf '%s' \"$KEPT\" > kept.txt && printf '%s %s' \"$NB\" \"$NA\" > validity.txt"
+    environment = {
+      CERT   = ephemeral.pca_end_cert.mtls.certificate_pem
+      KEY    = ephemeral.pca_end_cert.mtls.private_key_pem
+      CHAIN  = ephemeral.pca_end_cert.mtls.chain_pem
+      SERIAL = ephemeral.pca_end_cert.mtls.serial_number
+      PARSED = "${local.parsed.serial_number} ${local.parsed.subject.common_name} ${local.parsed.key_algorithm}"
+      KEPT   = ephemeral.pca_end_cert.kept.serial_number
+      NB     = ephemeral.pca_end_cert.mtls.not_before
+      NA     = ephemeral.pca_end_cert.mtls.not_after
+    }
+  }
+}
+"#;
+
+#[test]
+fn acc_end_cert_ephemeral_issues_a_usable_certificate_revoked_at_close_and_never_stored() {
+    let emu = Emulator::start(&[]);
+    let mut ws = workspace(&emu, &format!("{CA}\n{END_CERT}"));
+    ws.env("TF_LOG", "trace");
+    let out = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.success(), "{out}");
+    assert!(
+        out.stderr.contains("OpenEphemeralResource")
+            && out.stderr.contains("CloseEphemeralResource"),
+        "the trace shows open and close"
+    );
+    let tag = ws.ok(&["output", "-raw", "ca_tag"]);
+    let (cert, key, chain) = (
+        ws.read("cert.pem"),
+        ws.read("key.pem"),
+        ws.read("chain.pem"),
+    );
+    assert!(chain.starts_with("-----BEGIN CERTIFICATE-----"), "{chain}");
+    let serial = ws.read("serial.txt");
+    let kept = ws.read("kept.txt");
+    assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"), "{cert}");
+    assert!(key.contains("PRIVATE KEY-----"), "{key}");
+    // The provider function saw the same certificate.
+    assert_eq!(
+        ws.read("parsed.txt"),
+        format!("{serial} client.example.com ECDSA"),
+    );
+    // A usable pair: the key matches the certificate, the chain verifies it, and it says
+    // what was asked for; one day of validity by default.
+    let dir = ws.path();
+    let from_key = openssl(dir, &["pkey", "-in", "key.pem", "-pubout"]);
+    let from_cert = openssl(dir, &["x509", "-in", "cert.pem", "-noout", "-pubkey"]);
+    assert_eq!(from_key.trim(), from_cert.trim());
+    let verified = openssl(dir, &["verify", "-CAfile", "chain.pem", "cert.pem"]);
+    assert!(verified.contains("OK"), "{verified}");
+    let text = openssl(dir, &["x509", "-in", "cert.pem", "-noout", "-text"]).replace(" = ", "=");
+    for needle in [
+        "CN=client.example.com",
+        "O=Example",
+        "DNS:client.example.com",
+        "IP Address:10.1.2.3",
+    ] {
+        assert!(text.contains(needle), "certificate lacks {needle}:\n{text}");
+    }
+    let validity = ws.read("validity.txt");
+    let (nb, na) = validity.split_once(' ').expect("two times");
+    assert!(
+        nb.ends_with('Z') && na.ends_with('Z') && nb < na,
+        "{validity}"
+    );
+    assert_eq!(&na[..4], &nb[..4]);
+    // Closed: the first is revoked (the CRL lists it), the second was left to expire.
+    let revoked = revoked_serials(&emu, &tag);
+    assert!(revoked.contains(&serial), "{serial} not in {revoked:?}");
+    assert!(!revoked.contains(&kept), "{kept} was revoked: {revoked:?}");
+    // Nothing of them in state, or in the trace of the run.
+    let state = ws.ok(&["state", "pull"]);
+    assert!(
+        !state.contains(&serial) && !state.contains("client.example.com"),
+        "{state}"
+    );
+    // (Body lines of the certificate itself may match the CA's: same issuer, same second.)
+    assert!(!state.contains(cert.trim()), "the certificate is in state");
+    assert_clean("state", &state, std::slice::from_ref(&key));
+    assert_clean(
+        "trace log of apply",
+        &out.combined(),
+        std::slice::from_ref(&key),
+    );
+    // A saved plan opens (and closes) again; its file holds none of it either.
+    ws.env("TF_LOG", "");
+    ws.ok(&["plan", "-out=p.tfplan", "-no-color"]);
+    let show = ws.ok(&["show", "-json", "p.tfplan"]);
+    assert_clean("plan JSON", &show, std::slice::from_ref(&key));
+    assert!(!show.contains(&serial), "the certificate is in the plan");
+    for (name, text) in plan_file_texts(&ws, "p.tfplan") {
+        assert_clean(&name, &text, std::slice::from_ref(&key));
+        assert!(!text.contains(&serial), "{name} holds the serial");
+    }
+    // Issue, then revoke at close: every open is matched by a revoke (the kept one aside).
+    let reqs = emu.requests();
+    let path_ends = |r: &String, tail: &str| {
+        r.starts_with("POST ") && r.split(' ').nth(1).is_some_and(|p| p.ends_with(tail))
+    };
+    let issued = reqs.iter().filter(|r| path_ends(r, "/cert")).count();
+    let revokes = reqs.iter().filter(|r| path_ends(r, "/revoke")).count();
+    assert!(issued >= 4 && revokes * 2 == issued, "{reqs:#?}");
+}
+
+#[test]
+fn acc_end_cert_ephemeral_bad_input_names_the_attribute_without_any_request() {
+    let emu = Emulator::start(&[]);
+    for (body, attr, text) in [
+        (
+            r#"ephemeral "pca_end_cert" "c" {
+  ca_tag   = "abc"
+  key_type = "DSA"
+  subject  = { common_name = "x" }
+}"#,
+            "key_type",
+            "EC256",
+        ),
+        (
+            r#"ephemeral "pca_end_cert" "c" {
+  ca_tag        = "abc"
+  validity_days = 0
+  subject       = { common_name = "x" }
+}"#,
+            "validity_days",
+            "3650",
+        ),
+        (
+            r#"ephemeral "pca_end_cert" "c" {
+  ca_tag       = "abc"
+  subject      = { common_name = "x" }
+  ip_addresses = ["10.0.0.300"]
+}"#,
+            "ip_addresses",
+            "IP",
+        ),
+        (
+            r#"ephemeral "pca_end_cert" "c" {
+  ca_tag  = ""
+  subject = { common_name = "x" }
+}"#,
+            "ca_tag",
+            "1",
+        ),
+        (
+            r#"ephemeral "pca_end_cert" "c" {
+  ca_tag = "abc"
+}"#,
+            "subject",
+            "required",
+        ),
+    ] {
+        let ws = workspace(&emu, body);
+        let out = ws.fails(&["plan", "-no-color"]);
+        assert!(out.contains(attr) && out.contains(text), "{body}:\n{out}");
+        assert!(!out.contains("panic"), "{out}");
+    }
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}

@@ -2,6 +2,7 @@
 //! reach state or plan files. One type per file; key and CSR making is shared in
 //! [`keygen`].
 
+pub mod end_cert;
 pub mod key_pair;
 pub mod keygen;
 
@@ -11,5 +12,8 @@ use std::sync::Arc;
 
 /// Every ephemeral resource type of the provider.
 pub fn all() -> Vec<Arc<dyn DynEphemeralResource<PcaData>>> {
-    vec![Arc::new(key_pair::KeyPairEphemeral)]
+    vec![
+        Arc::new(key_pair::KeyPairEphemeral),
+        Arc::new(end_cert::EndCertEphemeral),
+    ]
 }

@@ -58,7 +58,7 @@ fn attr_to_proto(a: &Attribute) -> pb::schema::Attribute {
         sensitive: a.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
         deprecated: a.deprecation.is_some(),
-        write_only: false,
+        write_only: a.write_only,
         deprecation_message: a.deprecation.clone().unwrap_or_default(),
     }
 }

@@ -421,6 +421,12 @@ fn attr_line(a: &Attribute, prefix: &str, nested: &mut Pending) -> String {
     if a.sensitive {
         flags.push("Sensitive".into());
     }
+    if a.write_only {
+        flags.push(
+            "[Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)"
+                .into(),
+        );
+    }
     if a.deprecation.is_some() {
         flags.push("Deprecated".into());
     }

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod server;
 pub mod typed;
 pub mod validate;
+pub mod write_only;
 
 mod convert;
 #[cfg(test)]

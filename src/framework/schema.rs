@@ -88,6 +88,9 @@ pub struct Attribute {
     pub mode: Mode,
     /// Hidden in plan output (the value is still stored in state).
     pub sensitive: bool,
+    /// Write-only (Terraform 1.11+): the configured value reaches the provider at plan and
+    /// apply but never state or plan; it is null in every state the provider returns.
+    pub write_only: bool,
     /// Markdown description, the source of the generated docs.
     pub description: String,
     /// When set, using the attribute prints this deprecation message.
@@ -112,6 +115,7 @@ impl Attribute {
             kind,
             mode: Mode::Optional,
             sensitive: false,
+            write_only: false,
             description: String::new(),
             deprecation: None,
             default: None,
@@ -182,6 +186,15 @@ impl Attribute {
     /// Hidden in plan output.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+
+    /// Write-only (Terraform 1.11+): configuration may set it (ephemeral values included);
+    /// the resource sees the value when it plans and applies, and it is null in every state
+    /// and plan. It cannot be computed, have a default or force replacement by itself: pair
+    /// it with an ordinary version attribute that does (`secret_wo` + `secret_wo_version`).
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
         self
     }
 
@@ -257,6 +270,12 @@ impl Attribute {
         self.modifiers
             .iter()
             .any(|m| matches!(m, PlanModifier::RequiresReplace))
+    }
+
+    /// True when the attribute, or an attribute nested in it, is write-only.
+    pub fn contains_write_only(&self) -> bool {
+        self.write_only
+            || matches!(&self.kind, AttrKind::Nested(_, attrs) if attrs.iter().any(Attribute::contains_write_only))
     }
 
     /// The attribute's value type.
@@ -367,6 +386,12 @@ impl Block {
         )
     }
 
+    /// True when some attribute of the block (at any depth) is write-only.
+    pub fn contains_write_only(&self) -> bool {
+        self.attributes.iter().any(Attribute::contains_write_only)
+            || self.blocks.iter().any(|b| b.block.contains_write_only())
+    }
+
     /// The attribute named `name`.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
@@ -397,6 +422,28 @@ impl Block {
             if a.description.is_empty() {
                 out.push(format!("{}: no description", a.name));
             }
+            if a.write_only {
+                if a.is_computed() || a.default.is_some() {
+                    out.push(format!(
+                        "{}: a write-only attribute cannot be computed or have a default",
+                        a.name
+                    ));
+                }
+                if !a.modifiers.is_empty() {
+                    out.push(format!(
+                        "{}: a write-only attribute has no plan modifiers (its prior value is always null); force replacement with a version attribute beside it",
+                        a.name
+                    ));
+                }
+            }
+            if let AttrKind::Nested(Nesting::Set, attrs) = &a.kind
+                && attrs.iter().any(Attribute::contains_write_only)
+            {
+                out.push(format!(
+                    "{}: set-nested attributes cannot hold write-only attributes",
+                    a.name
+                ));
+            }
             if let AttrKind::Nested(n, attrs) = &a.kind {
                 if *n == Nesting::Group {
                     out.push(format!(
@@ -417,6 +464,12 @@ impl Block {
             }
             if !seen.insert(b.name.clone()) {
                 out.push(format!("duplicate name {:?}", b.name));
+            }
+            if b.nesting == Nesting::Set && b.block.contains_write_only() {
+                out.push(format!(
+                    "{}: set blocks cannot hold write-only attributes",
+                    b.name
+                ));
             }
             out.extend(
                 b.block

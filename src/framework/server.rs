@@ -18,6 +18,7 @@ use super::provider::Provider;
 use super::resource::{Ctx, DynDataSource, DynResource, decode_model};
 use super::schema::Schema;
 use super::validate;
+use super::write_only;
 use crate::protocol::proto::tfplugin6 as pb;
 use crate::protocol::value::{Type, Value, json};
 use std::collections::BTreeMap;
@@ -226,6 +227,20 @@ fn resolve_identities<D>(
     (ok, problems)
 }
 
+/// An error at each write-only attribute `config` sets, for a Terraform that does not
+/// support them (before 1.11 it would keep the value in state and plan like any other).
+fn write_only_not_supported(schema: &Schema, config: &Value, diags: &mut Diagnostics) {
+    for path in write_only::configured_paths(&schema.block, config) {
+        diags.error_at(
+            path.clone(),
+            "Write-only Attribute Not Supported by This Terraform",
+            format!(
+                "{path} is a write-only argument: its value is meant never to be stored, and only Terraform 1.11 or later can keep that promise (this Terraform does not announce write-only support). Upgrade Terraform, or leave {path} unset and use the ordinary argument this resource offers instead."
+            ),
+        );
+    }
+}
+
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
@@ -263,10 +278,12 @@ pub(super) fn unknowns_to_null(v: Value, found: &mut bool) -> Value {
     }
 }
 
-/// The final shape of a state returned to Terraform: conformed and wholly known.
+/// The final shape of a state returned to Terraform: conformed, wholly known, write-only
+/// attributes null.
 pub(super) fn finish_state(schema: &Schema, v: Value, diags: &mut Diagnostics) -> Value {
     let mut found = false;
-    let v = unknowns_to_null(schema.block.conform(v), &mut found);
+    let v = write_only::strip(&schema.block, schema.block.conform(v));
+    let v = unknowns_to_null(v, &mut found);
     if found && !diags.has_errors() {
         diags.bug("The provider returned unknown values in a new state.");
     }
@@ -360,6 +377,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             )
         {
             validate::run_block(&r.schema.block, &config, &AttrPath::empty(), &mut diags);
+            let allowed = req
+                .client_capabilities
+                .as_ref()
+                .is_some_and(|c| c.write_only_attributes_allowed);
+            if !allowed {
+                write_only_not_supported(&r.schema, &config, &mut diags);
+            }
             r.imp.validate(&config, &mut diags);
         }
         Ok(Response::new(pb::validate_resource_config::Response {
@@ -497,6 +521,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             decode_dynamic(req.config.as_ref(), &r.ty, "configuration", &mut diags),
         );
         if let (Some(prior), Some(proposed), Some(config)) = decoded {
+            // Write-only values never enter a plan: the engine compares without them and the
+            // resource's hook reads them from `config`.
+            let proposed = write_only::strip(&r.schema.block, proposed);
             let p = plan::plan(&r.schema.block, &prior, &proposed, &config);
             let mut replace = p.requires_replace;
             let planned = if p.planned.is_null() {
@@ -516,7 +543,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                         &mut diags,
                     )
                     .await;
-                r.schema.block.conform(v)
+                write_only::strip(&r.schema.block, r.schema.block.conform(v))
             };
             if prior.is_null() {
                 replace.clear();
@@ -561,8 +588,17 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                 &mut diags,
             ),
         );
-        if let (Some(prior), Some(planned)) = decoded {
+        // Create and update see the configured write-only values (null in the plan).
+        let config = match &decoded.1 {
+            Some(p) if !p.is_null() && r.schema.block.contains_write_only() => {
+                decode_dynamic(req.config.as_ref(), &r.ty, "configuration", &mut diags)
+            }
+            _ => Some(Value::Null),
+        };
+        if let (Some(prior), Some(planned), Some(config)) = (decoded.0, decoded.1, config) {
             let ctx = self.ctx();
+            let with_wo =
+                |p: &Value| write_only::merge_from_config(&r.schema.block, p.clone(), &config);
             let out = if planned.is_null() {
                 r.imp.delete(&ctx, &prior, &mut diags).await;
                 // A failed delete keeps the object in state.
@@ -572,9 +608,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
                     Some(Value::Null)
                 }
             } else if prior.is_null() {
-                r.imp.create(&ctx, &planned, &mut diags).await
+                r.imp.create(&ctx, &with_wo(&planned), &mut diags).await
             } else {
-                match r.imp.update(&ctx, &prior, &planned, &mut diags).await {
+                match r
+                    .imp
+                    .update(&ctx, &prior, &with_wo(&planned), &mut diags)
+                    .await
+                {
                     Some(v) => Some(v),
                     None if diags.has_errors() => Some(prior),
                     None => {
@@ -608,7 +648,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderServer<P> {
             && let Some(id) = self.import_id(&req, &mut diags)
             && let Some(v) = r.imp.import(&self.ctx(), &id, &mut diags).await
         {
-            let v = r.schema.block.conform(v);
+            let v = write_only::strip(&r.schema.block, r.schema.block.conform(v));
             if let Some(state) = encode_dynamic(&v, &r.ty, "imported state", &mut diags) {
                 // Terraform requires an identity back when it imported by one.
                 let identity = self

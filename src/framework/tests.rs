@@ -23,6 +23,8 @@ use tonic::Request;
 struct Store {
     things: BTreeMap<String, String>,
     next: u32,
+    /// The write-only values create and update saw.
+    secrets_seen: Vec<String>,
 }
 
 struct ToyProvider;
@@ -49,6 +51,8 @@ struct ThingModel {
     serial: Val<String>,
     protect: Val<bool>,
     subject: Val<Sub>,
+    #[serde(default)]
+    secret_wo: Val<String>,
 }
 
 struct Thing;
@@ -103,6 +107,13 @@ impl Resource for Thing {
                 .optional()
                 .description("Subject."),
             )
+            .attr(
+                Attribute::string("secret_wo")
+                    .optional()
+                    .sensitive()
+                    .write_only()
+                    .description("A secret handed over at create and update, never stored."),
+            )
     }
 
     fn identity(&self) -> Option<Identity> {
@@ -142,6 +153,9 @@ impl Resource for Thing {
         let mut s = data.store.lock().ok()?;
         s.next += 1;
         let id = format!("t-{}", s.next);
+        if let Some(secret) = m.secret_wo.known() {
+            s.secrets_seen.push(secret.clone());
+        }
         s.things
             .insert(id.clone(), m.memo.known().cloned().unwrap_or_default());
         m.id = Val::Known(id);
@@ -163,11 +177,19 @@ impl Resource for Thing {
 
     async fn update(
         &self,
-        _ctx: &Ctx<Data>,
+        ctx: &Ctx<Data>,
         prior: ThingModel,
         mut planned: ThingModel,
-        _d: &mut Diagnostics,
+        diags: &mut Diagnostics,
     ) -> Option<ThingModel> {
+        if let Some(secret) = planned.secret_wo.known() {
+            ctx.data(diags)?
+                .store
+                .lock()
+                .ok()?
+                .secrets_seen
+                .push(secret.clone());
+        }
         planned.serial = Val::Known(format!(
             "{}+",
             prior.serial.known().cloned().unwrap_or_default()
@@ -200,6 +222,7 @@ impl Resource for Thing {
             serial: Val::Null,
             protect: Val::Null,
             subject: Val::Null,
+            secret_wo: Val::Known("imported".into()),
         })
     }
 
@@ -293,6 +316,7 @@ fn config(name: &str, memo: Value) -> Value {
         ("serial", Value::Null),
         ("protect", Value::Null),
         ("subject", obj(&[("cn", "abc".into())])),
+        ("secret_wo", Value::Null),
     ])
 }
 
@@ -713,4 +737,147 @@ async fn identity_schema_and_identity_on_plan_apply_read_import() {
     assert!(r.imported_resources.is_empty());
     assert_eq!(r.diagnostics.len(), 1);
     assert!(r.diagnostics[0].attribute.is_some());
+}
+
+fn with_secret(mut cfg: Value, secret: Value) -> Value {
+    if let Value::Map(m) = &mut cfg {
+        m.insert("secret_wo".into(), secret);
+    }
+    cfg
+}
+
+fn paths_of(diags: &[pb::Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .filter_map(|d| d.attribute.as_ref())
+        .map(|p| {
+            p.steps
+                .iter()
+                .filter_map(|s| match &s.selector {
+                    Some(pb::attribute_path::step::Selector::AttributeName(n)) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn write_only_values_reach_create_and_update_but_no_state_or_plan() {
+    let s = server().await;
+    let schema = s.schema_response().resource_schemas["toy_thing"].clone();
+    let attr = schema
+        .block
+        .as_ref()
+        .and_then(|b| b.attributes.iter().find(|a| a.name == "secret_wo"))
+        .cloned();
+    assert!(attr.is_some_and(|a| a.write_only && a.sensitive && a.optional));
+    // Validate: a Terraform without write-only support gets an error at the attribute, set
+    // known or not; one with support (or a config leaving it null) gets none.
+    for secret in [Value::String("s3cr3t".into()), Value::Unknown] {
+        let cfg = with_secret(config("abc", Value::Null), secret);
+        for caps in [
+            None,
+            Some(pb::ClientCapabilities {
+                deferral_allowed: true,
+                write_only_attributes_allowed: false,
+            }),
+        ] {
+            let r = s
+                .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                    type_name: "toy_thing".into(),
+                    config: dv(&cfg),
+                    client_capabilities: caps,
+                }))
+                .await
+                .expect("rpc")
+                .into_inner();
+            assert_eq!(
+                paths_of(&r.diagnostics),
+                ["secret_wo"],
+                "{:?}",
+                r.diagnostics
+            );
+            assert!(r.diagnostics[0].detail.contains("Terraform 1.11"));
+        }
+        let r = s
+            .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                type_name: "toy_thing".into(),
+                config: dv(&cfg),
+                client_capabilities: Some(pb::ClientCapabilities {
+                    deferral_allowed: true,
+                    write_only_attributes_allowed: true,
+                }),
+            }))
+            .await
+            .expect("rpc")
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+    let r = s
+        .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            config: dv(&config("abc", Value::Null)),
+            client_capabilities: None,
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+
+    // Plan: the proposed state carries the secret (as core's does); the plan does not.
+    let cfg = with_secret(config("abc", Value::Null), "s3cr3t".into());
+    let p = plan(&s, &Value::Null, &cfg).await;
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let planned = undv(p.planned_state.clone());
+    assert_eq!(planned.get("secret_wo"), Some(&Value::Null));
+    // Apply: create saw the configured value, the new state holds none of it.
+    let a = apply(&s, &Value::Null, p.planned_state, &cfg).await;
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let state = undv(a.new_state);
+    assert_eq!(state.get("secret_wo"), Some(&Value::Null));
+    // Re-plan with the same configuration: no diff, nothing unknown, nothing replaced.
+    let p = plan(&s, &state, &cfg).await;
+    assert_eq!(undv(p.planned_state), state);
+    assert!(p.requires_replace.is_empty());
+    // An update also sees the value; the state again does not keep it.
+    let cfg2 = with_secret(config("abc", "memo".into()), "n3w".into());
+    let p = plan(&s, &state, &cfg2).await;
+    assert_eq!(
+        undv(p.planned_state.clone()).get("secret_wo"),
+        Some(&Value::Null)
+    );
+    let a = apply(&s, &state, p.planned_state, &cfg2).await;
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let state2 = undv(a.new_state);
+    assert_eq!(state2.get("secret_wo"), Some(&Value::Null));
+    // Read and import never return one either (this toy's import sets it on purpose).
+    let r = s
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "toy_thing".into(),
+            current_state: dv(&with_secret(state2.clone(), "leak".into())),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert_eq!(undv(r.new_state).get("secret_wo"), Some(&Value::Null));
+    let i = s
+        .import_resource_state(Request::new(pb::import_resource_state::Request {
+            type_name: "toy_thing".into(),
+            id: "t-9".into(),
+            ..Default::default()
+        }))
+        .await
+        .expect("rpc")
+        .into_inner();
+    assert!(i.diagnostics.is_empty(), "{:?}", i.diagnostics);
+    let imported = undv(i.imported_resources[0].state.clone());
+    assert_eq!(imported.get("secret_wo"), Some(&Value::Null));
+    let seen = s
+        .ctx_for_tests()
+        .and_then(|d| d.store.lock().ok().map(|st| st.secrets_seen.clone()))
+        .unwrap_or_default();
+    assert_eq!(seen, ["s3cr3t", "n3w"]);
 }
