@@ -490,11 +490,47 @@ fn batch_interrupted(victim: Victim) {
         6,
         "the lost answers only: {orphans:#?}\n{state}"
     );
-    // The documented clean-up: revoke what no state holds.
+    // The documented way to find them (README "Interrupted applies"): `terraform query` of
+    // the pca_end_cert list resource shows every certificate of the CA, the orphans too.
+    ws.write(
+        "find.tfquery.hcl",
+        &format!(
+            "list \"pca_end_cert\" \"all\" {{\n  provider = pca\n  config {{\n    ca_tag = \"{root}\"\n  }}\n}}\n"
+        ),
+    );
+    let listed = ws.ok(&["query", "-no-color"]);
+    std::fs::remove_file(ws.path().join("find.tfquery.hcl")).expect("remove the query");
+    for serial in &all {
+        assert!(
+            listed.contains(serial.as_str()),
+            "terraform query lists {serial}:\n{listed}"
+        );
+    }
+    // The documented clean-up: revoke what no state holds, the first with the
+    // pca_revoke_end_cert action as the README shows, the others through the API.
+    ws.write(
+        "revoke.tf",
+        &format!(
+            "action \"pca_revoke_end_cert\" \"orphan\" {{\n  config {{\n    ca_tag        = \"{root}\"\n    serial_number = \"{}\"\n  }}\n}}\n",
+            orphans[0]
+        ),
+    );
+    ws.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-invoke=action.pca_revoke_end_cert.orphan",
+    ]);
+    std::fs::remove_file(ws.path().join("revoke.tf")).expect("remove the action");
     let tag = pca::api::model::CaTag::from(root);
-    for serial in &orphans {
+    for serial in &orphans[1..] {
         let serial = pca::api::model::SerialNo::from((*serial).clone());
         block_on(emu.client().revoke_end_cert(&tag, &serial)).expect("revoke an orphan");
+    }
+    let crl = block_on(emu.client().get_ca_crl(&tag)).expect("CRL");
+    let revoked = pca::resources::common::crl_serials(&crl);
+    for serial in &orphans {
+        assert!(revoked.contains(serial.as_str()), "{serial} revoked");
     }
     assert_empty_plan(&ws, "after revoking the orphans (not in state)");
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);

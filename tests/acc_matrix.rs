@@ -1,9 +1,14 @@
 //! The core scenario on every Terraform version of the matrix: a provider block, a root and
 //! a sub CA, certificates both ways (CA-made key and CSR), an empty re-plan, import (the
-//! CLI, and an `import {}` block on versions that have them), and destroy.
+//! CLI, and an `import {}` block on versions that have them), and destroy. With the newer
+//! features on, each version also exercises what it has: provider functions (1.8+), the
+//! ephemeral `pca_key_pair` (1.10+), import by identity (1.12+), an action and a list
+//! resource with `terraform query` (1.14+).
 //!
-//! `scripts/test` runs the CI subset (1.0.3, 1.10.5, 1.15.5); `scripts/test-matrix` runs
-//! every version through the ignored test [`acc_matrix_selected`] (`PCA_TF_VERSION=1.8.4`).
+//! `scripts/test` runs the CI subset (1.0.3 and 1.15.5 core only, 1.10.5 with its newer
+//! features; 1.15.5's features have their own acceptance tests); `scripts/test-matrix` runs
+//! every version with every feature it has through the ignored test [`acc_matrix_selected`]
+//! (`PCA_TF_VERSION=1.8.4`), which prints `matrix exercised: …`.
 
 mod support;
 
@@ -87,8 +92,142 @@ fn write_csr(ws: &Workspace) {
     );
 }
 
-/// The core scenario on one version, against its own emulator.
-fn core_scenario(version: TerraformVersion) {
+/// Provider functions (Terraform 1.8+): both parse functions in outputs.
+const FUNCTIONS: &str = r#"
+output "fn_cert_cn" {
+  value = provider::pca::parse_certificate(pca_end_cert.made.certificate_pem).subject.common_name
+}
+
+output "fn_csr_cn" {
+  value = provider::pca::parse_csr(file("${path.module}/app.csr.pem")).subject.common_name
+}
+"#;
+
+/// The ephemeral key pair (Terraform 1.10+): its CSR reaches a provisioner, never the state.
+const EPHEMERAL: &str = r#"
+ephemeral "pca_key_pair" "k" {
+  key_type = "EC256"
+  subject = {
+    common_name = "eph.matrix.example"
+  }
+}
+
+resource "terraform_data" "eph" {
+  provisioner "local-exec" {
+    command = "printf '%s' \"$CSR\" > eph.csr.pem"
+    environment = {
+      CSR = ephemeral.pca_key_pair.k.csr_pem
+    }
+  }
+}
+"#;
+
+/// The newer features the version has, each checked; returns their names, and how many
+/// resources they added to the configuration.
+fn newer_features(
+    ws: &Workspace,
+    emu: &Emulator,
+    version: TerraformVersion,
+    root_tag: &str,
+    made_id: &str,
+) -> (Vec<&'static str>, usize) {
+    let mut done = Vec::new();
+    let mut added = 0;
+    let minor = version.minor();
+    if minor >= (1, 8) {
+        ws.write("functions.tf", FUNCTIONS);
+        ws.ok(&["apply", "-auto-approve", "-no-color"]);
+        let cn = ws.ok(&["output", "-raw", "fn_cert_cn"]);
+        assert_eq!(
+            cn.trim(),
+            "made.matrix.example",
+            "{version}: parse_certificate"
+        );
+        let cn = ws.ok(&["output", "-raw", "fn_csr_cn"]);
+        assert_eq!(cn.trim(), "app.matrix.example", "{version}: parse_csr");
+        assert_empty_plan(ws, "with provider functions");
+        done.push("functions");
+    }
+    if minor >= (1, 10) {
+        ws.write("ephemeral.tf", EPHEMERAL);
+        ws.ok(&["apply", "-auto-approve", "-no-color"]);
+        added += 1;
+        let csr = ws.read("eph.csr.pem");
+        assert!(
+            csr.starts_with("-----BEGIN CERTIFICATE REQUEST-----"),
+            "{version}: the ephemeral CSR: {csr}"
+        );
+        let state = ws.read("terraform.tfstate");
+        let body = csr.lines().nth(1).unwrap_or_default();
+        assert!(
+            !state.contains("PRIVATE KEY") && !state.contains(body),
+            "{version}: nothing of the ephemeral key pair in state"
+        );
+        assert_empty_plan(ws, "with an ephemeral key pair");
+        done.push("ephemeral");
+    }
+    if minor >= (1, 12) {
+        let (tag, serial) = made_id.split_once('/').expect("tag/serial");
+        ws.ok(&["state", "rm", "pca_end_cert.made"]);
+        ws.write(
+            "import.tf",
+            &format!(
+                "import {{\n  to = pca_end_cert.made\n  identity = {{\n    ca_tag        = \"{tag}\"\n    serial_number = \"{serial}\"\n  }}\n}}\n"
+            ),
+        );
+        let plan = ws.ok(&["plan", "-no-color"]);
+        assert!(
+            plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+            "{version}: import by identity: {plan}"
+        );
+        ws.ok(&["apply", "-auto-approve", "-no-color"]);
+        std::fs::remove_file(ws.path().join("import.tf")).expect("remove import.tf");
+        assert_empty_plan(ws, "after an import by identity");
+        done.push("identity");
+    }
+    if minor >= (1, 14) {
+        ws.write(
+            "actions.tf",
+            "action \"pca_rotate_crl\" \"root\" {\n  config {\n    ca_tag = pca_ca.root.ca_tag\n  }\n}\n",
+        );
+        let out = ws.ok(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-invoke=action.pca_rotate_crl.root",
+        ]);
+        assert!(out.contains("Rotate CRL on CA"), "{version}: {out}");
+        let rotate = format!("POST /api/v1/ca/{root_tag}/crl/rotate -> 200");
+        assert!(
+            emu.requests().contains(&rotate),
+            "{version}: the action rotated the CRL: {:#?}",
+            emu.requests()
+        );
+        done.push("actions");
+
+        let (sub_tag, serial) = made_id.split_once('/').expect("tag/serial");
+        ws.write(
+            "find.tfquery.hcl",
+            &format!(
+                "list \"pca_end_cert\" \"certs\" {{\n  provider = pca\n  config {{\n    ca_tag = \"{sub_tag}\"\n  }}\n}}\n"
+            ),
+        );
+        let out = ws.ok(&["query", "-no-color"]);
+        assert!(
+            out.contains(serial),
+            "{version}: terraform query lists the certificate {serial}: {out}"
+        );
+        std::fs::remove_file(ws.path().join("find.tfquery.hcl")).expect("remove the query");
+        assert_empty_plan(ws, "after an action and a query");
+        done.push("list");
+    }
+    (done, added)
+}
+
+/// The core scenario on one version, against its own emulator; with `features`, also the
+/// newer features the version has. Returns what was exercised.
+fn core_scenario(version: TerraformVersion, features: bool) -> Vec<&'static str> {
+    let mut exercised = vec!["core", "import-cli"];
     let emu = Emulator::start(&[]);
     let ws = Workspace::new(version, Path::new(PROVIDER_BINARY));
     let main = format!("{}\n{}\n{CORE}", ws.terraform_block(), emu.provider_block());
@@ -132,6 +271,14 @@ fn core_scenario(version: TerraformVersion) {
         ws.ok(&["apply", "-auto-approve", "-no-color"]);
         std::fs::remove_file(ws.path().join("import.tf")).expect("remove import.tf");
         assert_empty_plan(&ws, "after an import block");
+        exercised.push("import-block");
+    }
+
+    let mut added = 0;
+    if features {
+        let (done, more) = newer_features(&ws, &emu, version, &root_tag, &made_id);
+        exercised.extend(done);
+        added = more;
     }
 
     // Exactly what the configuration asked for exists, once.
@@ -143,7 +290,7 @@ fn core_scenario(version: TerraformVersion) {
     assert_eq!(creates, 2, "{version}: two CAs created: {records:#?}");
 
     let out = ws.ok(&["destroy", "-auto-approve", "-no-color"]);
-    let count = if with_csr { 4 } else { 3 };
+    let count = if with_csr { 4 } else { 3 } + added;
     assert!(
         out.contains(&format!("Destroy complete! Resources: {count} destroyed.")),
         "{version}: {out}"
@@ -156,21 +303,32 @@ fn core_scenario(version: TerraformVersion) {
             == 2,
         "{version}: both CAs deleted: {left:#?}"
     );
+    exercised
 }
 
 #[test]
 fn acc_matrix_core_1_0_3() {
-    core_scenario(TerraformVersion::V1_0_3);
+    core_scenario(TerraformVersion::V1_0_3, false);
 }
 
 #[test]
-fn acc_matrix_core_1_10_5() {
-    core_scenario(TerraformVersion::parse("1.10.5"));
+fn acc_matrix_core_1_10_5_with_functions_and_ephemeral() {
+    let done = core_scenario(TerraformVersion::parse("1.10.5"), true);
+    assert_eq!(
+        done,
+        [
+            "core",
+            "import-cli",
+            "import-block",
+            "functions",
+            "ephemeral"
+        ]
+    );
 }
 
 #[test]
 fn acc_matrix_core_1_15_5() {
-    core_scenario(TerraformVersion::V1_15_5);
+    core_scenario(TerraformVersion::V1_15_5, false);
 }
 
 /// The version named by `PCA_TF_VERSION` (scripts/test-matrix sets it); fails without it.
@@ -179,5 +337,7 @@ fn acc_matrix_core_1_15_5() {
 fn acc_matrix_selected() {
     let number = std::env::var("PCA_TF_VERSION")
         .expect("set PCA_TF_VERSION to the Terraform version to test (see scripts/test-matrix)");
-    core_scenario(TerraformVersion::parse(&number));
+    let done = core_scenario(TerraformVersion::parse(&number), true);
+    // scripts/test-matrix prints this line beside the version's verdict.
+    eprintln!("matrix exercised: {}", done.join(", "));
 }
