@@ -279,9 +279,11 @@ impl Resource for EndCertResource {
                 .description("A PKCS#10 CSR (PEM) for the CA to sign: its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), which the provider sends as `keyType`/`keyBits` (an unreadable CSR or another key is a plan-time error). Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state. The CSR is kept in state; to keep it out, use `csr_pem_wo`."),
         )
         .attr(
+            // Not marked sensitive: a write-only value is never stored or shown anyway
+            // (plans print "write-only attribute"), a CSR holds no secret, and the mark would
+            // cost every certificate a `sensitive_attributes` entry (43 bytes) in state.
             Attribute::string("csr_pem_wo")
                 .optional()
-                .sensitive()
                 .write_only()
                 .validate(super::common::csr_validator())
                 .description("Write-only (Terraform 1.11 or later): a PKCS#10 CSR (PEM) for the CA to sign, like `csr_pem`, that is sent to Sign End Csr at create and kept in neither state nor plan. Meant for `ephemeral.pca_key_pair.<name>.csr_pem`: the key and its CSR then exist only in memory during the run, and the private key goes straight to a secret store through that store's own write-only argument. Checked at plan time like `csr_pem` (when known then). Conflicts with `csr_pem`, `key_type`, `subject`, `alt_names` and `ip_addresses`. Since Terraform keeps no trace of it, a new CSR alone changes nothing: change `csr_pem_wo_version` to have the certificate re-issued from the CSR of that apply. Terraform 1.10 and older refuse it at validate (they would store it); use `csr_pem` there."),
