@@ -14,9 +14,9 @@
 //!
 //! State stays small: the issuing chain belongs to the CA (`pca_ca.chain_pem`), so
 //! `chain_pem` is kept here only with `include_chain = true`; there is no `issuer_pem` (the
-//! chain's first certificate, and the issuing CA's `certificate_pem`) and no `id` (it only
-//! repeated `<ca_tag>/<serial_number>`). Schema version 3; [`upgrade_v0`], [`upgrade_v1`]
-//! and [`upgrade_v2`] bring older states there.
+//! chain's first certificate, and the issuing CA's `certificate_pem`), no `not_before` (the
+//! certificate says it) and no `id` (it only repeated `<ca_tag>/<serial_number>`). Schema
+//! version 4; [`upgrade_v0`] to [`upgrade_v3`] bring older states there.
 
 use super::ca::KEY_TYPES;
 use super::common::{
@@ -95,8 +95,6 @@ pub struct EndCertModel {
     pub private_key_pem: Val<String>,
     /// `chain_pem`
     pub chain_pem: Val<String>,
-    /// `not_before`
-    pub not_before: Val<String>,
     /// `not_after`
     pub not_after: Val<String>,
     /// `ready_for_renewal`
@@ -209,8 +207,17 @@ pub const DEFAULT_KEY_TYPE: &str = "RSA2048";
 
 /// The schema version: 1 since `issuer_pem`/`chain_pem` are kept only with
 /// `include_chain`, 2 since `subject` is a map of the keys that are set, 3 since there is no
-/// `issuer_pem`.
-pub const SCHEMA_VERSION: i64 = 3;
+/// `issuer_pem`, 4 since there is no `not_before`.
+pub const SCHEMA_VERSION: i64 = 4;
+
+/// Version 3 → 4: `not_before` only repeated what `certificate_pem` says (and
+/// `provider::pca::parse_certificate` reads); it is dropped.
+pub fn upgrade_v3(mut state: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = state.as_object_mut() {
+        obj.remove("not_before");
+    }
+    state
+}
 
 /// Version 2 → 3: `issuer_pem` repeated the first certificate of `chain_pem` (and the
 /// issuing CA's `certificate_pem`); it is dropped.
@@ -395,8 +402,7 @@ impl Resource for EndCertResource {
                 .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
         )
         .attr(computed("chain_pem", "The chain from the issuing CA (first) up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
-        .attr(computed("not_before", "Start of validity, RFC 3339."))
-        .attr(computed("not_after", "End of validity, RFC 3339."))
+        .attr(computed("not_after", "End of validity, RFC 3339. The start of validity is not kept in every certificate's state: `provider::pca::parse_certificate(certificate_pem).not_before` reads it (Terraform 1.8+)."))
         .attr(
             Attribute::bool("ready_for_renewal")
                 .computed()
@@ -794,9 +800,10 @@ impl Resource for EndCertResource {
         diags: &mut Diagnostics,
     ) -> Option<serde_json::Value> {
         match version {
-            0 => Some(upgrade_v2(upgrade_v1(upgrade_v0(state)))),
-            1 => Some(upgrade_v2(upgrade_v1(state))),
-            2 => Some(upgrade_v2(state)),
+            0 => Some(upgrade_v3(upgrade_v2(upgrade_v1(upgrade_v0(state))))),
+            1 => Some(upgrade_v3(upgrade_v2(upgrade_v1(state)))),
+            2 => Some(upgrade_v3(upgrade_v2(state))),
+            3 => Some(upgrade_v3(state)),
             SCHEMA_VERSION => Some(state),
             _ => {
                 diags.error(
@@ -1047,7 +1054,6 @@ fn read_back_profile(s: &mut EndCertModel, sum: &super::common::CertSummary) {
 /// turns anything still unknown into null.
 fn finish(mut s: EndCertModel) -> EndCertModel {
     if let Some(sum) = s.certificate_pem.known().and_then(|p| cert_summary(p)) {
-        s.not_before = Val::Known(rfc3339(sum.not_before_ms));
         s.not_after = Val::Known(rfc3339(sum.not_after_ms));
         if !s.key_type.is_known() {
             s.key_type = sum.key_type.map_or(Val::Null, |k| Val::Known(k.to_owned()));
@@ -1072,7 +1078,6 @@ fn finish(mut s: EndCertModel) -> EndCertModel {
     f(&mut s.certificate_pem);
     f(&mut s.private_key_pem);
     f(&mut s.chain_pem);
-    f(&mut s.not_before);
     f(&mut s.not_after);
     if s.revoked.is_unknown() {
         s.revoked = Val::Known(false);

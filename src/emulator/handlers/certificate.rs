@@ -73,7 +73,7 @@ pub(crate) fn issue_end_cert(state: &EmuState, call: &Call) -> Result<Response, 
         .store()
         .write(|c| record_signature(state, c, tag, &row))?;
     ok(IssueEndCertData {
-        private_key: Some(key.to_pem()),
+        private_key: Some(key.to_traditional_pem().map_err(pki_err)?),
         certificate: Some(issued.pem),
         serial_no: Some(SerialNo(issued.serial)),
         ca_chain: Some(CaChain::Pem(ca.chain_pem.unwrap_or_default())),

@@ -512,7 +512,7 @@ fn sign_csr(
 
 /// Issues an end-entity certificate for a key the CA generated (Issue End Cert, §2.11) with
 /// the profile's default usages. `key` is the fresh end-entity key (return its
-/// [`CaKey::to_pem`] as `privateKey`).
+/// [`CaKey::to_traditional_pem`] as `privateKey`).
 #[allow(clippy::too_many_arguments)]
 pub fn issue_end_cert(
     issuer: &Issuer<'_>,

@@ -92,9 +92,58 @@ impl CaKey {
     }
 
     /// The key as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`, `\n` line ends):
-    /// what the emulator persists, and what Issue End Cert returns as `privateKey`.
+    /// what the emulator persists (Issue End Cert answers [`CaKey::to_traditional_pem`]).
     pub fn to_pem(&self) -> String {
         self.pair.serialize_pem()
+    }
+
+    /// The key in the traditional PEM flavour the API's example answer shows for Issue End
+    /// Cert's `privateKey` (§2.11: `-----BEGIN RSA PRIVATE KEY-----`): PKCS#1
+    /// `RSA PRIVATE KEY` for RSA, SEC1 `EC PRIVATE KEY` (with the curve named) for EC keys.
+    /// Taken apart from the PKCS#8 form: its inner key is the PKCS#1 structure as is, and the
+    /// SEC1 structure once the curve, which PKCS#8 keeps outside, is put back in.
+    pub fn to_traditional_pem(&self) -> Result<String, PkiError> {
+        use der::{Any, Decode as _, Encode as _, Tag, TagNumber, Tagged as _};
+        let bad = |what: &str| PkiError::BadPem(format!("PKCS#8 key: {what}"));
+        let pkcs8 = self.pair.serialize_der();
+        // PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, OCTET STRING, ... }
+        let info = Vec::<Any>::from_der(&pkcs8).map_err(|_| bad("not a SEQUENCE"))?;
+        let (Some(alg), Some(inner)) = (info.get(1), info.get(2)) else {
+            return Err(bad("too short"));
+        };
+        if inner.tag() != Tag::OctetString {
+            return Err(bad("no private key OCTET STRING"));
+        }
+        if self.is_rsa() {
+            return Ok(pem::encode("RSA PRIVATE KEY", inner.value()));
+        }
+        // AlgorithmIdentifier ::= SEQUENCE { id-ecPublicKey, namedCurve OID }
+        let alg = Vec::<Any>::from_der(&alg.to_der().map_err(|_| bad("algorithm"))?)
+            .map_err(|_| bad("algorithm"))?;
+        let curve = alg.get(1).ok_or_else(|| bad("no curve"))?;
+        // ECPrivateKey ::= SEQUENCE { version, privateKey, [0] parameters OPTIONAL,
+        // [1] publicKey OPTIONAL }
+        let mut ec = Vec::<Any>::from_der(inner.value()).map_err(|_| bad("ECPrivateKey"))?;
+        let has_params = ec.iter().any(|a| {
+            a.tag()
+                == Tag::ContextSpecific {
+                    constructed: true,
+                    number: TagNumber::N0,
+                }
+        });
+        if !has_params && ec.len() >= 2 {
+            let params = Any::new(
+                Tag::ContextSpecific {
+                    constructed: true,
+                    number: TagNumber::N0,
+                },
+                curve.to_der().map_err(|_| bad("curve"))?,
+            )
+            .map_err(|_| bad("curve"))?;
+            ec.insert(2, params);
+        }
+        let der = ec.to_der().map_err(|_| bad("ECPrivateKey"))?;
+        Ok(pem::encode("EC PRIVATE KEY", &der))
     }
 
     /// The key's type.

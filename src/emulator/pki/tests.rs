@@ -948,3 +948,40 @@ fn public_types_can_cross_threads() {
     send_sync::<Subject>();
     send_sync::<Sans>();
 }
+
+/// The public key openssl derives from a PEM private key, as DER SubjectPublicKeyInfo.
+fn openssl_public_der(pem: &str) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("pca-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{:x}.pem", pem.len() ^ pem.as_bytes()[40] as usize));
+    std::fs::write(&path, pem).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
+        .arg(&path)
+        .output()
+        .expect("openssl must be installed");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn issued_keys_use_the_traditional_pem_flavour_and_openssl_reads_them() {
+    for (kt, label) in [
+        (KeyType::Ec256, "EC PRIVATE KEY"),
+        (KeyType::Ec521, "EC PRIVATE KEY"),
+        (KeyType::Rsa2048, "RSA PRIVATE KEY"),
+    ] {
+        let k = CaKey::generate(kt.clone()).unwrap();
+        let pem = k.to_traditional_pem().unwrap();
+        assert!(
+            pem.starts_with(&format!("-----BEGIN {label}-----\n")),
+            "{pem}"
+        );
+        assert_eq!(openssl_public_der(&pem), k.spki_der(), "{}", kt.as_str());
+    }
+}
