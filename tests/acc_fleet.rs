@@ -92,8 +92,11 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
         // The profile attributes left unset are null, not read back from the certificate.
         assert!(i["attributes"]["key_usages"].is_null(), "{i}");
         assert!(i["attributes"]["extended_key_usages"].is_null(), "{i}");
+        // Issue 9's target was 2,000 (1,985 measured); the two null attributes of the
+        // write-only CSR (`"csr_pem_wo":null`, `"csr_pem_wo_version":null`, 44 bytes) that
+        // issue 10 asks for bring it to about 2,030.
         assert!(
-            bytes <= 2000,
+            bytes <= 2040,
             "an EC256 certificate with a CA-made key weighs {bytes} bytes in state: {i}"
         );
         assert!(i["attributes"]["chain_pem"].is_null(), "{i}");

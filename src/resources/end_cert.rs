@@ -57,6 +57,12 @@ pub struct EndCertModel {
     pub ca_tag: Val<String>,
     /// `csr_pem`
     pub csr_pem: Val<String>,
+    /// `csr_pem_wo` (write-only: null in every state and plan)
+    #[serde(default)]
+    pub csr_pem_wo: Val<String>,
+    /// `csr_pem_wo_version`
+    #[serde(default)]
+    pub csr_pem_wo_version: Val<i64>,
     /// `key_type`
     pub key_type: Val<String>,
     /// `subject`
@@ -253,7 +259,7 @@ impl Resource for EndCertResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; with a CA-made key they hold what you set (null when unset, keeping state small). When a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state.\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `chain_pem` here (its first certificate is the issuing CA's).",
+            "An end-entity (leaf) certificate. Unless `key_usages` / `extended_key_usages` say otherwise, it is for server and client authentication (digital signature, plus key encipherment for RSA keys).\n\nWorkload identity and smart cards: `uri_sans` carries SPIFFE IDs (`spiffe://corp.example/ns/prod/sa/api`), `other_names` other-name SANs such as the Windows UPN (`1.3.6.1.4.1.311.20.2.3`), and `extended_key_usages = [\"client_auth\"]` makes a client-only certificate. The API does not document the value names of `keyUsage` / `extendedKeyUsage`: the provider sends the Go/Vault spellings (`DigitalSignature`, `KeyEncipherment`, `ServerAuth`, `ClientAuth`, `OCSPSigning`, …) because the API's other-name syntax (`{OID};UTF8:{value}`) is Vault's, and only when the attribute is set. With `csr_pem` and after import, these attributes are read from the certificate itself; with a CA-made key they hold what you set (null when unset, keeping state small). When a certificate issued here lacks a configured name or usage, apply warns.\n\nEither the CA generates the key (`key_type`, `subject`, `alt_names`, `ip_addresses`; the key is returned once, kept in state as the sensitive `private_key_pem`), or the CA signs your CSR (`csr_pem`; the key never leaves you, and the certificate keeps the CSR's subject and names). Prefer the CSR path when the key must not be in Terraform state; with Terraform 1.11 or later, `csr_pem_wo` (write-only) keeps the CSR out of state and plan too, so that a key made by the ephemeral `pca_key_pair` exists only in memory during the run and in the secret store it is handed to (see the example).\n\nCertificates are immutable: changing an input forces a new certificate. A certificate revoked outside Terraform (seen in the CA's CRL at refresh) is replaced at the next apply, and so is one within `early_renewal_hours` of its end. Destroy revokes the certificate unless `revoke_on_destroy = false`.\n\nThe issuing chain is not repeated in every certificate's state: build a full chain from the issuing CA (`pca_ca.chain_pem` or `data \"pca_ca_chain\"`), or set `include_chain = true` to get `chain_pem` here (its first certificate is the issuing CA's).",
         )
         .version(SCHEMA_VERSION)
         .attr(
@@ -270,7 +276,23 @@ impl Resource for EndCertResource {
                     super::common::pem_changed,
                 )
                 .validate(super::common::csr_validator())
-                .description("A PKCS#10 CSR (PEM) for the CA to sign: its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), which the provider sends as `keyType`/`keyBits` (an unreadable CSR or another key is a plan-time error). Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state."),
+                .description("A PKCS#10 CSR (PEM) for the CA to sign: its key must be RSA (2048, 3072 or 4096 bits) or ECDSA (P-256, P-384 or P-521), which the provider sends as `keyType`/`keyBits` (an unreadable CSR or another key is a plan-time error). Conflicts with `key_type`, `subject`, `alt_names` and `ip_addresses`: the certificate keeps the CSR's subject and names. Compared by content: another CSR forces a new certificate; a change of formatting alone only updates the state. The CSR is kept in state; to keep it out, use `csr_pem_wo`."),
+        )
+        .attr(
+            // Not marked sensitive: a write-only value is never stored or shown anyway
+            // (plans print "write-only attribute"), a CSR holds no secret, and the mark would
+            // cost every certificate a `sensitive_attributes` entry (43 bytes) in state.
+            Attribute::string("csr_pem_wo")
+                .optional()
+                .write_only()
+                .validate(super::common::csr_validator())
+                .description("Write-only (Terraform 1.11 or later): a PKCS#10 CSR (PEM) for the CA to sign, like `csr_pem`, that is sent to Sign End Csr at create and kept in neither state nor plan. Meant for `ephemeral.pca_key_pair.<name>.csr_pem`: the key and its CSR then exist only in memory during the run, and the private key goes straight to a secret store through that store's own write-only argument. Checked at plan time like `csr_pem` (when known then). Conflicts with `csr_pem`, `key_type`, `subject`, `alt_names` and `ip_addresses`. Since Terraform keeps no trace of it, a new CSR alone changes nothing: change `csr_pem_wo_version` to have the certificate re-issued from the CSR of that apply. Terraform 1.10 and older refuse it at validate (they would store it); use `csr_pem` there."),
+        )
+        .attr(
+            Attribute::number("csr_pem_wo_version")
+                .optional()
+                .requires_replace()
+                .description("Any number, kept in state, that stands for the write-only `csr_pem_wo`: changing it forces a new certificate, signed from the CSR `csr_pem_wo` holds at that apply (typically a new key from `ephemeral.pca_key_pair`). Only with `csr_pem_wo`."),
         )
         .attr(
             Attribute::string("key_type")
@@ -403,7 +425,26 @@ impl Resource for EndCertResource {
     }
 
     fn validate(&self, c: &EndCertModel, diags: &mut Diagnostics) {
-        if !c.csr_pem.is_null() {
+        if !c.csr_pem.is_null() && !c.csr_pem_wo.is_null() {
+            diags.error_at(
+                AttrPath::root("csr_pem"),
+                "Conflicting Attributes",
+                "csr_pem cannot be set together with csr_pem_wo: give the CSR once, in csr_pem_wo to keep it out of state, or in csr_pem.",
+            );
+        }
+        if c.csr_pem_wo.is_null() && !c.csr_pem_wo_version.is_null() {
+            diags.error_at(
+                AttrPath::root("csr_pem_wo_version"),
+                "Missing csr_pem_wo",
+                "csr_pem_wo_version only stands for the write-only csr_pem_wo, which is not set: set csr_pem_wo, or remove csr_pem_wo_version.",
+            );
+        }
+        let csr_attr = if c.csr_pem_wo.is_null() {
+            "csr_pem"
+        } else {
+            "csr_pem_wo"
+        };
+        if !c.csr_pem.is_null() || !c.csr_pem_wo.is_null() {
             for (name, set) in [
                 ("key_type", !c.key_type.is_null()),
                 ("subject", !c.subject.is_null()),
@@ -418,7 +459,7 @@ impl Resource for EndCertResource {
                     diags.error_at(
                         AttrPath::root(name),
                         "Conflicting Attributes",
-                        format!("{name} cannot be set together with csr_pem: a CSR brings its own key, subject and names."),
+                        format!("{name} cannot be set together with {csr_attr}: a CSR brings its own key, subject and names."),
                     );
                 }
             }
@@ -426,7 +467,7 @@ impl Resource for EndCertResource {
             diags.error_at(
                 AttrPath::root("subject"),
                 "Missing Subject",
-                "subject is required unless csr_pem is set (the CA needs a subject for the key it generates).",
+                "subject is required unless csr_pem or csr_pem_wo is set (the CA needs a subject for the key it generates).",
             );
         }
     }
@@ -437,12 +478,20 @@ impl Resource for EndCertResource {
         req: PlanRequest<'_, EndCertModel>,
         planned: &mut EndCertModel,
         replace: &mut Vec<AttrPath>,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
     ) {
         plan_chain(req.prior, planned);
+        // The write-only CSR is only in the configuration: check its key now (as the
+        // validator does for csr_pem), so that a CSR the API would refuse costs no request.
+        if req.prior.is_none()
+            && let Some(csr) = req.config.csr_pem_wo.known()
+            && let Err(why) = csr_key_params(csr)
+        {
+            diags.error_at(AttrPath::root("csr_pem_wo"), "Unsupported CSR", why);
+        }
         match req.prior {
             None => {
-                if req.config.csr_pem.is_null() {
+                if req.config.csr_pem.is_null() && req.config.csr_pem_wo.is_null() {
                     // The CA-generated key: the default key type is known at plan time, and
                     // profile attributes left unset stay null (nothing is sent, the service
                     // makes its default server + client certificate): reading them back
@@ -487,7 +536,12 @@ impl Resource for EndCertResource {
             Period::Days(u32::try_from(*d).unwrap_or(0))
         });
         let mut s = plan.clone();
-        if let Some(csr) = plan.csr_pem.known() {
+        // The write-only CSR reaches create from the configuration (null in the plan).
+        let (csr, csr_attr) = match plan.csr_pem_wo.known() {
+            Some(csr) => (Some(csr), "csr_pem_wo"),
+            None => (plan.csr_pem.known(), "csr_pem"),
+        };
+        if let Some(csr) = csr {
             let query = SignEndCsrQuery {
                 period: Some(period.clone()),
             };
@@ -495,7 +549,7 @@ impl Resource for EndCertResource {
             let (key_type, key_bits) = match csr_key_params(csr) {
                 Ok((t, b)) => (Some(t), Some(b)),
                 Err(why) => {
-                    diags.error_at(AttrPath::root("csr_pem"), "Unsupported CSR", why);
+                    diags.error_at(AttrPath::root(csr_attr), "Unsupported CSR", why);
                     return None;
                 }
             };
@@ -513,7 +567,7 @@ impl Resource for EndCertResource {
                         diags,
                         "Unable to Sign the CSR",
                         &e,
-                        &["ca_tag", "csr_pem", "validity_days"],
+                        &["ca_tag", csr_attr, "validity_days"],
                     );
                     return None;
                 }
@@ -660,6 +714,7 @@ impl Resource for EndCertResource {
         // include_chain turns true.
         let mut s = prior.clone();
         s.csr_pem = plan.csr_pem;
+        s.csr_pem_wo_version = plan.csr_pem_wo_version;
         s.revoke_on_destroy = plan.revoke_on_destroy;
         s.early_renewal_hours = plan.early_renewal_hours;
         s.include_chain = plan.include_chain;

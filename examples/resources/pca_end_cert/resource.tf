@@ -70,3 +70,33 @@ resource "pca_end_cert" "smartcard" {
   key_usages          = ["digital_signature", "key_encipherment"]
   extended_key_usages = ["client_auth"]
 }
+
+# Keys that never touch state (Terraform 1.11+): the provider makes the key and its CSR in
+# memory (ephemeral pca_key_pair), the CA signs the CSR through the write-only csr_pem_wo,
+# and the private key goes straight to a secret store through that store's own write-only
+# argument. State and plan files hold the certificate, never the key or the CSR.
+ephemeral "pca_key_pair" "db" {
+  key_type = "EC256"
+  subject = {
+    common_name = "db.corp.example"
+  }
+  alt_names = ["db.corp.example"]
+}
+
+resource "pca_end_cert" "db" {
+  ca_tag             = pca_ca.issuing.ca_tag
+  csr_pem_wo         = ephemeral.pca_key_pair.db.csr_pem
+  csr_pem_wo_version = 1 # bump to re-issue, with a new key, at the next apply
+  validity_days      = 90
+}
+
+# The key's destination, for example AWS Secrets Manager (hashicorp/aws 5.x, whose
+# secret_string_wo is write-only too); written at the same apply that signs the CSR:
+#
+# resource "aws_secretsmanager_secret_version" "db_key" {
+#   secret_id                = aws_secretsmanager_secret.db_key.id
+#   secret_string_wo         = ephemeral.pca_key_pair.db.private_key_pem
+#   secret_string_wo_version = pca_end_cert.db.csr_pem_wo_version
+# }
+#
+# See examples/write-only-csr for the whole configuration.
