@@ -2,7 +2,8 @@
 //! a sub CA, certificates both ways (CA-made key and CSR), an empty re-plan, import (the
 //! CLI, and an `import {}` block on versions that have them), and destroy. With the newer
 //! features on, each version also exercises what it has: provider functions (1.8+), the
-//! ephemeral `pca_key_pair` (1.10+), import by identity (1.12+), an action and a list
+//! ephemeral `pca_key_pair` and `pca_end_cert` (1.10+), the write-only `csr_pem_wo` (1.11+),
+//! import by identity (1.12+), an action and a list
 //! resource with `terraform query` (1.14+).
 //!
 //! `scripts/test` runs the CI subset (1.0.3 and 1.15.5 core only, 1.10.5 with its newer
@@ -103,7 +104,8 @@ output "fn_csr_cn" {
 }
 "#;
 
-/// The ephemeral key pair (Terraform 1.10+): its CSR reaches a provisioner, never the state.
+/// The ephemeral key pair and a short-lived ephemeral certificate (Terraform 1.10+): their
+/// values reach a provisioner, never the state; the certificate is revoked at close.
 const EPHEMERAL: &str = r#"
 ephemeral "pca_key_pair" "k" {
   key_type = "EC256"
@@ -112,13 +114,32 @@ ephemeral "pca_key_pair" "k" {
   }
 }
 
+ephemeral "pca_end_cert" "short" {
+  ca_tag   = pca_ca.sub.ca_tag
+  key_type = "EC256"
+  subject = {
+    common_name = "short.matrix.example"
+  }
+}
+
 resource "terraform_data" "eph" {
   provisioner "local-exec" {
-    command = "printf '%s' \"$CSR\" > eph.csr.pem"
+    command = "printf '%s' \"$CSR\" > eph.csr.pem && printf '%s' \"$SERIAL\" > eph.serial"
     environment = {
-      CSR = ephemeral.pca_key_pair.k.csr_pem
+      CSR    = ephemeral.pca_key_pair.k.csr_pem
+      SERIAL = ephemeral.pca_end_cert.short.serial_number
     }
   }
+}
+"#;
+
+/// The write-only CSR (Terraform 1.11+): the ephemeral key pair's CSR is signed, and
+/// nothing of it reaches the state.
+const WRITE_ONLY: &str = r#"
+resource "pca_end_cert" "wo" {
+  ca_tag             = pca_ca.sub.ca_tag
+  csr_pem_wo         = ephemeral.pca_key_pair.k.csr_pem
+  csr_pem_wo_version = 1
 }
 "#;
 
@@ -163,8 +184,62 @@ fn newer_features(
             !state.contains("PRIVATE KEY") && !state.contains(body),
             "{version}: nothing of the ephemeral key pair in state"
         );
-        assert_empty_plan(ws, "with an ephemeral key pair");
+        // The ephemeral certificate was issued, is in no state, and was revoked at close.
+        let serial = ws.read("eph.serial");
+        assert!(
+            serial.contains(':'),
+            "{version}: ephemeral serial {serial:?}"
+        );
+        assert!(
+            !state.contains(&serial),
+            "{version}: ephemeral certificate in state"
+        );
+        let revokes = emu
+            .requests()
+            .iter()
+            .filter(|r| r.ends_with("/revoke -> 200"))
+            .count();
+        assert!(
+            revokes >= 1,
+            "{version}: revoked at close: {:#?}",
+            emu.requests()
+        );
+        assert_empty_plan(ws, "with ephemeral resources");
         done.push("ephemeral");
+    }
+    if minor >= (1, 11) {
+        let signs = |emu: &Emulator| {
+            emu.requests()
+                .iter()
+                .filter(|r| r.ends_with("/cert/sign -> 200"))
+                .count()
+        };
+        let before = signs(emu);
+        ws.write("write_only.tf", WRITE_ONLY);
+        ws.ok(&["apply", "-auto-approve", "-no-color"]);
+        added += 1;
+        let state: serde_json::Value =
+            serde_json::from_str(&ws.read("terraform.tfstate")).expect("state JSON");
+        let wo = state["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["type"] == "pca_end_cert" && r["name"] == "wo")
+            .map(|r| r["instances"][0]["attributes"].clone())
+            .unwrap_or_default();
+        assert!(
+            wo["certificate_pem"].is_string()
+                && wo["csr_pem_wo"].is_null()
+                && wo["csr_pem"].is_null(),
+            "{version}: the write-only CSR is not in state: {wo}"
+        );
+        assert_eq!(
+            signs(emu),
+            before + 1,
+            "{version}: the write-only CSR was signed"
+        );
+        assert_empty_plan(ws, "with a write-only CSR");
+        done.push("write-only");
     }
     if minor >= (1, 12) {
         let (tag, serial) = made_id.split_once('/').expect("tag/serial");
