@@ -351,3 +351,48 @@ fn acc_write_only_csr_is_refused_at_validate_by_terraform_before_1_11() {
     }
     assert!(emu.requests().is_empty(), "{:?}", emu.requests());
 }
+
+#[test]
+fn acc_write_only_csr_unknown_at_plan_is_signed_at_apply() {
+    let emu = Emulator::start(&[]);
+    // The key pair's subject is known only at apply, so csr_pem_wo is unknown at plan.
+    let body = format!(
+        r#"{CA}
+resource "terraform_data" "name" {{
+  input = "later.example.com"
+}}
+
+ephemeral "pca_key_pair" "k" {{
+  key_type = "EC256"
+  subject  = {{ common_name = terraform_data.name.output }}
+}}
+
+resource "pca_end_cert" "wo" {{
+  ca_tag             = pca_ca.root.ca_tag
+  csr_pem_wo         = ephemeral.pca_key_pair.k.csr_pem
+  csr_pem_wo_version = 1
+}}
+
+output "certificate_pem" {{
+  value = pca_end_cert.wo.certificate_pem
+}}
+"#
+    );
+    let ws = workspace(TerraformVersion::V1_15_5, &emu, &body);
+    let plan = ws.ok(&["plan", "-no-color"]);
+    assert!(plan.contains("pca_end_cert.wo will be created"), "{plan}");
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    ws.write("cert.pem", &ws.ok(&["output", "-raw", "certificate_pem"]));
+    let text = openssl(
+        ws.path(),
+        &["x509", "-in", "cert.pem", "-noout", "-subject"],
+    );
+    assert!(
+        text.replace(" = ", "=").contains("CN=later.example.com"),
+        "{text}"
+    );
+    assert_eq!(sign_requests(&emu), 1);
+    let again = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(again.code, Some(0), "{again}");
+}
