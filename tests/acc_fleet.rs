@@ -277,3 +277,40 @@ fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
     ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_eq!(plan_code(&ws).0, Some(0));
 }
+
+/// The `pca_end_certs` data source reads the snapshot the certificates refresh from: a
+/// configuration that lists a CA's certificates and manages them walks the list once.
+#[test]
+fn acc_fleet_end_certs_data_source_shares_the_snapshot() {
+    let emu = Emulator::start(&[]);
+    let body = format!(
+        r#"{}
+data "pca_end_certs" "all" {{
+  ca_tag = pca_ca.root.ca_tag
+}}
+output "listed" {{
+  value = length(setintersection(data.pca_end_certs.all.serial_numbers, pca_end_cert.web[*].serial_number))
+}}
+"#,
+        certs(3, false)
+    );
+    let ws = workspace(&emu, &body);
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let from = emu.requests().len();
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(ws.ok(&["output", "-raw", "listed"]).trim(), "3");
+    let reqs = requests_since(&emu, from);
+    let lists = reqs
+        .iter()
+        .filter(|r| r.starts_with("GET ") && r.contains("/cert -> "))
+        .count();
+    assert_eq!(
+        lists, 1,
+        "one list walk for the data source and 3 refreshes: {reqs:?}"
+    );
+    assert!(
+        !reqs.iter().any(|r| r.contains("/cert/")),
+        "no request per certificate: {reqs:?}"
+    );
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+}
