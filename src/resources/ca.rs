@@ -341,9 +341,6 @@ impl Resource for CaResource {
         };
         let data = ctx.data(diags)?;
         let listed = snapshot::listed_ca(data, client, &tag).await;
-        if listed.is_some() {
-            snapshot::prefetch_cert_listing(data, client, &tag);
-        }
         refresh(client, &CaTag::from(tag), state, listed, diags).await
     }
 

@@ -148,49 +148,24 @@ pub async fn cert_listing(
     client: &Client,
     ca_tag: &str,
 ) -> Result<Arc<CertListing>, ClientError> {
-    fill(&cell(data, ca_tag), client, ca_tag).await
-}
-
-/// Starts the CA's list walk in the background, so that the refresh of its certificates
-/// finds it done. `pca_ca`'s refresh calls it: Terraform refreshes a CA before anything
-/// that references it and spends that time expanding the certificates (at N=500, 50 ms,
-/// the walk's two round trips no longer hold up the first ten certificate reads). It costs
-/// the list pages of a CA none of whose certificates this configuration refreshes. Nothing
-/// is started when the listing is taken or under way.
-pub fn prefetch_cert_listing(data: &PcaData, client: &Client, ca_tag: &str) {
-    let cell = cell(data, ca_tag);
-    if cell.initialized() {
-        return;
-    }
-    let (client, tag) = (client.clone(), ca_tag.to_owned());
-    tokio::spawn(async move {
-        // A failure is not kept: the certificates' reads fetch again and report it.
-        let _ = fill(&cell, &client, &tag).await;
-    });
-}
-
-async fn fill(
-    cell: &tokio::sync::OnceCell<Arc<CertListing>>,
-    client: &Client,
-    ca_tag: &str,
-) -> Result<Arc<CertListing>, ClientError> {
-    cell.get_or_try_init(|| async {
-        match client
-            .get_end_cert_list_concurrent(&CaTag::from(ca_tag), PAGES_IN_FLIGHT)
-            .await
-        {
-            Ok(serials) => Ok(Arc::new(CertListing::new(
-                serials.iter().map(|s| s.as_str().to_owned()),
-            ))),
-            Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
-                ca_gone: true,
-                ..CertListing::default()
-            })),
-            Err(e) => Err(e),
-        }
-    })
-    .await
-    .cloned()
+    cell(data, ca_tag)
+        .get_or_try_init(|| async {
+            match client
+                .get_end_cert_list_concurrent(&CaTag::from(ca_tag), PAGES_IN_FLIGHT)
+                .await
+            {
+                Ok(serials) => Ok(Arc::new(CertListing::new(
+                    serials.iter().map(|s| s.as_str().to_owned()),
+                ))),
+                Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
+                    ca_gone: true,
+                    ..CertListing::default()
+                })),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .cloned()
 }
 
 /// A certificate was created: a snapshot already taken of its CA now holds it too.
