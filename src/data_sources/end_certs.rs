@@ -1,17 +1,15 @@
 //! `pca_end_certs`: the serial numbers of every end-entity certificate of a CA (Get End Cert
-//! List, all pages), revoked ones included, in the API's order. Read from the same
-//! per-process snapshot as `pca_end_cert`'s refresh ([`snapshot`]).
+//! List, all pages), revoked ones included, in the API's order.
 
 use super::common::{ca_tag_attribute, no_ca, read_error};
-use crate::api::model::CaTag;
+use crate::api::model::{CaTag, SerialNo};
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
 use crate::framework::resource::{Ctx, DataSource};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
 use crate::provider::PcaData;
-use crate::resources::common::{api_error, canonical_serial, client};
-use crate::resources::snapshot;
+use crate::resources::common::{canonical_serial, client};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -57,30 +55,13 @@ impl DataSource for EndCertsDataSource {
         config: EndCertsModel,
         diags: &mut Diagnostics,
     ) -> Option<EndCertsModel> {
-        let data = ctx.data(diags)?;
         let client = client(ctx, diags)?;
         let tag = config.ca_tag.known().cloned().unwrap_or_default();
-        // The snapshot `pca_end_cert` refreshes from (one list walk per CA and process).
-        match snapshot::cert_listing(data, client, &tag).await {
-            Ok(listing) if !listing.ca_gone => return Some(to_model(config, &listing.serials())),
-            Ok(_) => {}
-            Err(e) => {
-                api_error(diags, "Unable to List Certificates", &e);
-                return None;
-            }
-        }
-        // The CA is gone: ask once more for the API's own answer, to say so with it.
         match client
             .get_end_cert_list_all(&CaTag::from(tag.as_str()))
             .await
         {
-            Ok(serials) => Some(to_model(
-                config,
-                &serials
-                    .iter()
-                    .map(|s| s.as_str().to_owned())
-                    .collect::<Vec<_>>(),
-            )),
+            Ok(serials) => Some(to_model(config, &serials)),
             Err(e) => {
                 read_error(
                     diags,
@@ -95,10 +76,10 @@ impl DataSource for EndCertsDataSource {
     }
 }
 
-/// The result for the listed serials (any form; canonical and once each in the result).
-fn to_model(config: EndCertsModel, serials: &[String]) -> EndCertsModel {
+/// The result for the listed serials.
+fn to_model(config: EndCertsModel, serials: &[SerialNo]) -> EndCertsModel {
     let mut out: Vec<String> = Vec::with_capacity(serials.len());
-    for s in serials.iter().map(|s| canonical_serial(s)) {
+    for s in serials.iter().map(|s| canonical_serial(s.as_str())) {
         if !out.contains(&s) {
             out.push(s);
         }
@@ -117,7 +98,11 @@ mod tests {
     fn serials_are_canonical_and_unique() {
         let m = to_model(
             EndCertsModel::default(),
-            &["3A:1F".to_owned(), "00:7f".to_owned(), "3a:1f".to_owned()],
+            &[
+                SerialNo::from("3A:1F"),
+                SerialNo::from("00:7f"),
+                SerialNo::from("3a:1f"),
+            ],
         );
         assert_eq!(
             m.serial_numbers,

@@ -7,9 +7,6 @@
 //! Nothing reads stale in the same process: a create adds its serial to a snapshot already
 //! taken, a revoke drops the CA's cached CRL, and Trim CA drops the CA's snapshot.
 //!
-//! The `pca_end_certs` data source reads the same snapshot, so a configuration that lists a
-//! CA's certificates and manages some of them walks the list once.
-//!
 //! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
 //! a CA in the process drops the list ([`note_ca_changed`]).
@@ -24,39 +21,25 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How many list pages are requested at once.
 const PAGES_IN_FLIGHT: usize = 4;
 
-/// Which certificates of one CA exist, in the API's order (then those created since).
+/// Which certificates of one CA exist.
 #[derive(Debug, Default)]
 pub struct CertListing {
     /// The CA itself is gone (its list answered "not found").
     pub ca_gone: bool,
-    serials: Mutex<Serials>,
-}
-
-/// The canonical serials, once each, in order and as a set.
-#[derive(Debug, Default)]
-struct Serials {
-    order: Vec<String>,
-    set: HashSet<String>,
-}
-
-impl Serials {
-    fn add(&mut self, serial: String) {
-        if self.set.insert(serial.clone()) {
-            self.order.push(serial);
-        }
-    }
+    serials: Mutex<HashSet<String>>,
 }
 
 impl CertListing {
     /// A listing of these serials (any form; kept canonical).
     pub fn new<S: AsRef<str>>(serials: impl IntoIterator<Item = S>) -> CertListing {
-        let mut all = Serials::default();
-        for s in serials {
-            all.add(canonical_serial(s.as_ref()));
-        }
         CertListing {
             ca_gone: false,
-            serials: Mutex::new(all),
+            serials: Mutex::new(
+                serials
+                    .into_iter()
+                    .map(|s| canonical_serial(s.as_ref()))
+                    .collect(),
+            ),
         }
     }
 
@@ -65,7 +48,6 @@ impl CertListing {
         self.serials
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .set
             .contains(&canonical_serial(serial))
     }
 
@@ -74,7 +56,7 @@ impl CertListing {
         self.serials
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .add(canonical_serial(serial));
+            .insert(canonical_serial(serial));
     }
 
     /// How many certificates the listing holds.
@@ -82,17 +64,7 @@ impl CertListing {
         self.serials
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .order
             .len()
-    }
-
-    /// The serials (canonical, once each) in the API's order, then those created since.
-    pub fn serials(&self) -> Vec<String> {
-        self.serials
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .order
-            .clone()
     }
 
     /// True when the listing holds no certificate.
