@@ -8,9 +8,7 @@
 //! smallest validity, one day, outlasts any run, so open asks for none.
 
 use super::key_pair::{sans, subject};
-use crate::api::model::{
-    CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, X509EndCertParameters,
-};
+use crate::api::model::{CaTag, IssueEndCertRequest, KeyType, Period, SerialNo};
 use crate::framework::diag::Diagnostics;
 use crate::framework::ephemeral::{EphemeralResource, Opened};
 use crate::framework::resource::Ctx;
@@ -20,9 +18,9 @@ use crate::framework::validate;
 use crate::provider::PcaData;
 use crate::resources::ca::KEY_TYPES;
 use crate::resources::common::{
-    api_error, canonical_serial, cert_summary, client, join_list, request_error, rfc3339,
+    api_error, canonical_serial, cert_summary, client, request_error, rfc3339,
 };
-use crate::resources::end_cert::EndSubjectFlat;
+use crate::resources::end_cert::{EndSubjectFlat, subject_parameters};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -80,25 +78,6 @@ pub struct ToRevoke {
 
 fn computed(name: &str, description: &str) -> Attribute {
     Attribute::string(name).computed().description(description)
-}
-
-/// The issuing parameters of a configuration: subject and names.
-fn parameters(c: &EphemeralEndCertModel) -> X509EndCertParameters {
-    let subject = c.subject.known().cloned().unwrap_or_default();
-    let text = |v: &Val<String>| v.known().cloned();
-    X509EndCertParameters {
-        common_name: subject.common_name.known().cloned().unwrap_or_default(),
-        alt_name: join_list(&c.alt_names),
-        ip: join_list(&c.ip_addresses),
-        organization: text(&subject.organization),
-        organization_unit: text(&subject.organizational_unit),
-        postal_code: text(&subject.postal_code),
-        locality: text(&subject.locality),
-        state_province: text(&subject.state_province),
-        street_address: text(&subject.street_address),
-        country: text(&subject.country),
-        ..X509EndCertParameters::default()
-    }
 }
 
 #[async_trait]
@@ -176,7 +155,11 @@ impl EphemeralResource for EndCertEphemeral {
         let req = IssueEndCertRequest {
             key_type: Some(KeyType::from_wire(&key_type)),
             period: Some(Period::Days(u32::try_from(days).unwrap_or(1))),
-            x509_parameters: parameters(&config),
+            x509_parameters: subject_parameters(
+                &config.subject,
+                &config.alt_names,
+                &config.ip_addresses,
+            ),
         };
         let out = match client
             .issue_end_cert(&CaTag::from(ca_tag.clone()), &req)
@@ -282,7 +265,7 @@ mod tests {
             ip_addresses: Val::Known(Vec::new()),
             ..EphemeralEndCertModel::default()
         };
-        let p = parameters(&c);
+        let p = subject_parameters(&c.subject, &c.alt_names, &c.ip_addresses);
         assert_eq!(p.common_name, "svc");
         assert_eq!(p.organization.as_deref(), Some("Example"));
         assert_eq!(p.alt_name.as_deref(), Some("a.example,b.example"));

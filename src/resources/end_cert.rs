@@ -889,17 +889,33 @@ fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
     }
 }
 
-/// The end certificate parameters of a plan.
-fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
-    let subject = plan.subject.known().cloned().unwrap_or_default();
+/// The subject and DNS/e-mail/IP names of Issue End Cert's `x509Parameters`; shared with the
+/// ephemeral `pca_end_cert`.
+pub fn subject_parameters(
+    subject: &Val<EndSubjectFlat>,
+    alt_names: &Val<Vec<String>>,
+    ip_addresses: &Val<Vec<String>>,
+) -> X509EndCertParameters {
+    let subject = subject.known().cloned().unwrap_or_default();
     let text = |v: &Val<String>| v.known().cloned();
     X509EndCertParameters {
         common_name: subject.common_name.known().cloned().unwrap_or_default(),
-        alt_name: join_list(&plan.alt_names),
-        ip: join_list(&plan.ip_addresses),
+        alt_name: join_list(alt_names),
+        ip: join_list(ip_addresses),
         organization: text(&subject.organization),
         organization_unit: text(&subject.organizational_unit),
         postal_code: text(&subject.postal_code),
+        locality: text(&subject.locality),
+        state_province: text(&subject.state_province),
+        street_address: text(&subject.street_address),
+        country: text(&subject.country),
+        ..X509EndCertParameters::default()
+    }
+}
+
+/// The end certificate parameters of a plan: subject and names, then the profile.
+fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
+    X509EndCertParameters {
         uri: join_list(&plan.uri_sans),
         other: plan.other_names.known().and_then(|l| {
             profile::other_names_to_wire(
@@ -925,11 +941,7 @@ fn to_parameters(plan: &EndCertModel) -> X509EndCertParameters {
                 .map(str::to_owned)
                 .collect()
         }),
-        locality: text(&subject.locality),
-        state_province: text(&subject.state_province),
-        street_address: text(&subject.street_address),
-        country: text(&subject.country),
-        ..X509EndCertParameters::default()
+        ..subject_parameters(&plan.subject, &plan.alt_names, &plan.ip_addresses)
     }
 }
 
