@@ -7,6 +7,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 use support::emulator::Emulator;
+use support::openssl::{body_lines, openssl};
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -18,29 +19,6 @@ fn workspace(emu: &Emulator, body: &str) -> Workspace {
         &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
     );
     ws
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The base64 body lines of a PEM document (what a leak would carry, whatever the framing).
-fn body_lines(pem: &str) -> Vec<String> {
-    pem.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-----"))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Fails when `text` (named `what`) holds a secret label or any body line of `secrets`.

@@ -6,24 +6,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
+use support::openssl::openssl;
 use support::terraform::{PROVIDER_ADDRESS, TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
-
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A root CA, a leaf it signs (SANs, usages) and a CSR, all made by openssl in `dir`.
 fn make_pki(dir: &Path) {

@@ -10,6 +10,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 use support::emulator::Emulator;
+use support::openssl::{body_lines, openssl};
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -21,29 +22,6 @@ fn workspace(version: TerraformVersion, emu: &Emulator, body: &str) -> Workspace
         &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
     );
     ws
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The base64 body lines of a PEM document.
-fn body_lines(pem: &str) -> Vec<String> {
-    pem.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-----"))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Fails when `text` holds a key or CSR label, or any body line of `secrets`.

@@ -4,5 +4,6 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod emulator;
+pub mod openssl;
 pub mod plugin;
 pub mod terraform;
