@@ -277,3 +277,68 @@ fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
     ws.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_eq!(plan_code(&ws).0, Some(0));
 }
+
+/// `pca_ca`'s refresh reads its CA's certificate list ahead (its certificates are refreshed
+/// after it): when the configuration manages them, every page is still read once; when it
+/// manages none of them, the read-ahead costs at most page 1 for a long list, and at most
+/// its pages and the CRL for a list of up to 10 pages.
+#[test]
+fn acc_fleet_list_read_ahead_costs() {
+    let emu = Emulator::start(&["--cert-page-size", "1"]);
+    let ws = workspace(&emu, &certs(12, false));
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let lists = |reqs: &[String]| {
+        reqs.iter()
+            .filter(|r| r.starts_with("GET ") && r.contains("/cert -> "))
+            .count()
+    };
+
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(0), "{text}");
+    let reqs = requests_since(&emu, from);
+    assert_eq!(lists(&reqs), 12, "12 pages of 1, each read once: {reqs:?}");
+    assert_eq!(reqs.len(), 14, "CA list, 12 pages, CRL: {reqs:?}");
+
+    // The certificates leave the configuration (they stay issued): a list of 12 pages is
+    // longer than the read-ahead reads whole, so only page 1 may go out.
+    ws.ok(&["state", "rm", "pca_end_cert.web"]);
+    write_main(&ws, &emu, ROOT);
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    // Only the outputs that named the certificates go.
+    assert!(
+        matches!(code, Some(0 | 2)) && !text.contains("Plan:"),
+        "{text}"
+    );
+    let reqs = requests_since(&emu, from);
+    assert!(lists(&reqs) <= 1, "at most page 1: {reqs:?}");
+    assert!(reqs.len() <= 2, "the CA list and at most page 1: {reqs:?}");
+}
+
+/// The read-ahead of a short list (at most 10 pages) reads it whole with the CRL, once,
+/// even when no certificate of it is managed.
+#[test]
+fn acc_fleet_list_read_ahead_short_list_unmanaged() {
+    let emu = Emulator::start(&["--cert-page-size", "2"]);
+    let ws = workspace(&emu, &certs(5, false));
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    ws.ok(&["state", "rm", "pca_end_cert.web"]);
+    write_main(&ws, &emu, ROOT);
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    // Only the outputs that named the certificates go.
+    assert!(
+        matches!(code, Some(0 | 2)) && !text.contains("Plan:"),
+        "{text}"
+    );
+    let reqs = requests_since(&emu, from);
+    assert!(
+        reqs.len() <= 5,
+        "CA list, at most 3 pages and the CRL: {reqs:?}"
+    );
+    assert!(
+        !reqs.iter().any(|r| r.contains("/cert/")),
+        "no request per certificate: {reqs:?}"
+    );
+}

@@ -109,6 +109,17 @@ impl Client {
         in_flight: usize,
     ) -> Result<Vec<SerialNo>, ClientError> {
         let first = self.get_end_cert_list(ca_tag, &PageQuery::page(1)).await?;
+        self.get_end_cert_list_rest(ca_tag, first, in_flight).await
+    }
+
+    /// The rest of [`Client::get_end_cert_list_concurrent`] once page 1 is known (it may
+    /// have been fetched ahead of need): every serial of the CA.
+    pub async fn get_end_cert_list_rest(
+        &self,
+        ca_tag: &CaTag,
+        first: GetEndCertListData,
+        in_flight: usize,
+    ) -> Result<Vec<SerialNo>, ClientError> {
         let total = match first.total_page_no {
             Some(t) if t > 1 && !first.list_certs.is_empty() => {
                 u32::try_from(t.min(i64::from(MAX_PAGES))).unwrap_or(1)

@@ -340,6 +340,7 @@ impl Resource for CaResource {
             return None;
         };
         let data = ctx.data(diags)?;
+        snapshot::prefetch(data, client, &tag);
         let listed = snapshot::listed_ca(data, client, &tag).await;
         refresh(client, &CaTag::from(tag), state, listed, diags).await
     }

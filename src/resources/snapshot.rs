@@ -11,8 +11,8 @@
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
 //! a CA in the process drops the list ([`note_ca_changed`]).
 
-use super::common::canonical_serial;
-use crate::api::model::{CaRecord, CaTag};
+use super::common::{canonical_serial, revoked_serials};
+use crate::api::model::{CaRecord, CaTag, GetEndCertListData, PageQuery};
 use crate::client::{Client, ClientError};
 use crate::provider::PcaData;
 use std::collections::{HashMap, HashSet};
@@ -20,6 +20,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many list pages are requested at once.
 const PAGES_IN_FLIGHT: usize = 4;
+
+/// The longest certificate list [`prefetch`] reads whole, in pages.
+pub const PREFETCH_PAGES: u32 = 10;
 
 /// Which certificates of one CA exist.
 #[derive(Debug, Default)]
@@ -101,16 +104,73 @@ pub async fn note_ca_changed(data: &PcaData) {
     *data.ca_listing.lock().await = None;
 }
 
-/// The snapshots of a provider process: per CA tag, a cell filled once.
-pub type CertListings = Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Arc<CertListing>>>>>>;
+/// The snapshots of a provider process, per CA tag.
+pub type CertListings = Arc<Mutex<HashMap<String, Arc<CaCerts>>>>;
 
-fn cell(data: &PcaData, ca_tag: &str) -> Arc<tokio::sync::OnceCell<Arc<CertListing>>> {
+/// One CA's entry: page 1 of its list (possibly fetched ahead, see [`prefetch`]) and the
+/// whole listing, each filled once.
+#[derive(Debug, Default)]
+pub struct CaCerts {
+    first_page: tokio::sync::OnceCell<Arc<GetEndCertListData>>,
+    listing: tokio::sync::OnceCell<Arc<CertListing>>,
+}
+
+fn entry(data: &PcaData, ca_tag: &str) -> Arc<CaCerts> {
     data.cert_listings
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .entry(ca_tag.to_owned())
         .or_default()
         .clone()
+}
+
+/// Page 1 of the CA's list, fetched once (a failure is not kept).
+async fn first_page(
+    entry: &CaCerts,
+    client: &Client,
+    ca_tag: &str,
+) -> Result<Arc<GetEndCertListData>, ClientError> {
+    entry
+        .first_page
+        .get_or_try_init(|| async {
+            client
+                .get_end_cert_list(&CaTag::from(ca_tag), &PageQuery::page(1))
+                .await
+                .map(Arc::new)
+        })
+        .await
+        .cloned()
+}
+
+/// Starts reading the CA's certificates in the background, so that they are ready when
+/// Terraform refreshes them (always after their CA, and only once it has expanded their
+/// instances, which takes it a while at fleet size). Called by `pca_ca`'s refresh; page 1
+/// goes out together with the CA's own read. When page 1 lists certificates and the list
+/// has at most [`PREFETCH_PAGES`] pages, the other pages and the CA's CRL follow. So a
+/// configuration that manages a CA but none of its certificates pays at most
+/// [`PREFETCH_PAGES`] + 1 requests per CA and command; one that manages them pays nothing
+/// extra, as its certificates' refresh reads the same pages and CRL.
+pub fn prefetch(data: &PcaData, client: &Client, ca_tag: &str) {
+    let entry = entry(data, ca_tag);
+    if entry.first_page.initialized() || entry.listing.initialized() {
+        return;
+    }
+    let (data, client, tag) = (data.clone(), client.clone(), ca_tag.to_owned());
+    tokio::spawn(async move {
+        // Failures are not kept: the certificates' refresh reads again and reports the
+        // error there.
+        let Ok(first) = first_page(&entry, &client, &tag).await else {
+            return;
+        };
+        let pages = first.total_page_no.unwrap_or(1);
+        if first.list_certs.is_empty() || pages > i64::from(PREFETCH_PAGES) {
+            return;
+        }
+        let _ = tokio::join!(
+            cert_listing(&data, &client, &tag),
+            revoked_serials(&data, &client, &tag)
+        );
+    });
 }
 
 /// The CA's listing: fetched by the first caller, awaited by concurrent ones, then reused.
@@ -120,12 +180,21 @@ pub async fn cert_listing(
     client: &Client,
     ca_tag: &str,
 ) -> Result<Arc<CertListing>, ClientError> {
-    cell(data, ca_tag)
+    let entry = entry(data, ca_tag);
+    entry
+        .listing
         .get_or_try_init(|| async {
-            match client
-                .get_end_cert_list_concurrent(&CaTag::from(ca_tag), PAGES_IN_FLIGHT)
-                .await
-            {
+            let walk = async {
+                let first = first_page(&entry, client, ca_tag).await?;
+                client
+                    .get_end_cert_list_rest(
+                        &CaTag::from(ca_tag),
+                        GetEndCertListData::clone(&first),
+                        PAGES_IN_FLIGHT,
+                    )
+                    .await
+            };
+            match walk.await {
                 Ok(serials) => Ok(Arc::new(CertListing::new(
                     serials.iter().map(|s| s.as_str().to_owned()),
                 ))),
@@ -140,16 +209,18 @@ pub async fn cert_listing(
         .cloned()
 }
 
-/// A certificate was created: a snapshot already taken of its CA now holds it too.
+/// A certificate was created: a snapshot already taken of its CA now holds it too; a page
+/// or a snapshot still being fetched may predate it, so it is dropped and fetched afresh.
 pub fn note_created(data: &PcaData, ca_tag: &str, serial: &str) {
-    let existing = data
+    let mut all = data
         .cert_listings
         .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(ca_tag)
-        .and_then(|c| c.get().cloned());
-    if let Some(listing) = existing {
-        listing.insert(serial);
+        .unwrap_or_else(PoisonError::into_inner);
+    match all.get(ca_tag).and_then(|e| e.listing.get().cloned()) {
+        Some(listing) => listing.insert(serial),
+        None => {
+            all.remove(ca_tag);
+        }
     }
 }
 
