@@ -64,9 +64,16 @@ pub struct PcaData {
     pub ca_listing: crate::resources::snapshot::CaListing,
 }
 
-/// Revoked serial numbers (lower-case colon hex) per CA tag.
+/// Revoked serial numbers (lower-case colon hex) per CA tag: a cell per CA, filled once by
+/// the first reader while concurrent readers of the same CA wait (readers of other CAs do
+/// not).
 pub type RevokedCache = Arc<
-    tokio::sync::Mutex<std::collections::HashMap<String, Arc<std::collections::HashSet<String>>>>,
+    std::sync::Mutex<
+        std::collections::HashMap<
+            String,
+            Arc<tokio::sync::OnceCell<Arc<std::collections::HashSet<String>>>>,
+        >,
+    >,
 >;
 
 /// Fully resolved connection settings.

@@ -737,22 +737,27 @@ pub fn days_between(from_ms: i64, to_ms: i64) -> i64 {
 }
 
 /// The revoked serials of a CA (lower-case colon hex), from its CRL, fetched at most once
-/// per CA and provider process.
+/// per CA and provider process (single-flight per CA; a failed fetch is not kept).
 pub async fn revoked_serials(
     data: &PcaData,
     client: &Client,
     ca_tag: &str,
 ) -> Result<std::sync::Arc<std::collections::HashSet<String>>, ClientError> {
-    let mut cache = data.revoked_cache.lock().await;
-    if let Some(set) = cache.get(ca_tag) {
-        return Ok(set.clone());
-    }
-    let crl = client
-        .get_ca_crl(&crate::api::model::CaTag::from(ca_tag))
-        .await?;
-    let set = std::sync::Arc::new(crl_serials(&crl));
-    cache.insert(ca_tag.to_owned(), set.clone());
-    Ok(set)
+    let cell = data
+        .revoked_cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .entry(ca_tag.to_owned())
+        .or_default()
+        .clone();
+    cell.get_or_try_init(|| async {
+        let crl = client
+            .get_ca_crl(&crate::api::model::CaTag::from(ca_tag))
+            .await?;
+        Ok(std::sync::Arc::new(crl_serials(&crl)))
+    })
+    .await
+    .cloned()
 }
 
 /// The serial numbers a PEM CRL lists, as lower-case colon hex.

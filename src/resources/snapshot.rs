@@ -226,7 +226,10 @@ pub fn note_created(data: &PcaData, ca_tag: &str, serial: &str) {
 
 /// A certificate was revoked: the CA's cached CRL is out of date.
 pub async fn note_revoked(data: &PcaData, ca_tag: &str) {
-    data.revoked_cache.lock().await.remove(ca_tag);
+    data.revoked_cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(ca_tag);
 }
 
 /// Certificates left the CA's list (Trim CA): its snapshot and CRL are out of date.
@@ -235,7 +238,10 @@ pub async fn note_trimmed(data: &PcaData, ca_tag: &str) {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .remove(ca_tag);
-    data.revoked_cache.lock().await.remove(ca_tag);
+    data.revoked_cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(ca_tag);
 }
 
 #[cfg(test)]
