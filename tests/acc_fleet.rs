@@ -342,3 +342,47 @@ fn acc_fleet_list_read_ahead_short_list_unmanaged() {
         "no request per certificate: {reqs:?}"
     );
 }
+
+/// Two CAs' certificates refresh together: each CA's list and CRL are read exactly once
+/// (single-flight per CA, shared by the read-ahead and the certificates' refresh).
+#[test]
+fn acc_fleet_two_cas_read_their_lists_and_crls_once() {
+    let emu = Emulator::start(&[]);
+    let mut body = String::new();
+    for c in ["a", "b"] {
+        body.push_str(&format!(
+            r#"
+resource "pca_ca" "{c}" {{
+  alias    = "root-{c}"
+  ca_type  = "PRIVATE_ROOT"
+  key_type = "EC256"
+  subject = {{
+    common_name = "Root {c}"
+  }}
+}}
+resource "pca_end_cert" "{c}" {{
+  count    = 3
+  ca_tag   = pca_ca.{c}.ca_tag
+  key_type = "EC256"
+  subject = {{
+    common_name = "{c}-${{count.index}}.example.com"
+  }}
+}}
+"#
+        ));
+    }
+    let ws = workspace(&emu, &body);
+    ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    let from = emu.requests().len();
+    let (code, text) = plan_code(&ws);
+    assert_eq!(code, Some(0), "{text}");
+    let reqs = requests_since(&emu, from);
+    let count = |suffix: &str| {
+        reqs.iter()
+            .filter(|r| r.starts_with("GET ") && r.contains(suffix))
+            .count()
+    };
+    assert_eq!(count("/cert -> "), 2, "one list page per CA: {reqs:?}");
+    assert_eq!(count("/crl -> "), 2, "one CRL per CA: {reqs:?}");
+    assert_eq!(reqs.len(), 5, "CA list, 2 pages, 2 CRLs: {reqs:?}");
+}
