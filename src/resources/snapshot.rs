@@ -162,7 +162,10 @@ pub fn prefetch(data: &PcaData, client: &Client, ca_tag: &str) {
         let Ok(first) = first_page(&entry, &client, &tag).await else {
             return;
         };
-        let pages = first.total_page_no.unwrap_or(1);
+        // Without `totalPageNo` the length of the list is unknown: no further reads ahead.
+        let Some(pages) = first.total_page_no else {
+            return;
+        };
         if first.list_certs.is_empty() || pages > i64::from(PREFETCH_PAGES) {
             return;
         }
