@@ -15,7 +15,7 @@ use crate::framework::validate::Validator;
 use crate::provider::PcaData;
 use crate::resources::ca_user::ca_tag_validator;
 use crate::resources::common::{api_error, canonical_serial, client};
-use crate::resources::snapshot;
+use crate::resources::end_cert::revoke;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -93,12 +93,14 @@ impl Action for RevokeEndCertAction {
         progress
             .report(format!("Revoking certificate {serial} of CA {tag}"))
             .await;
-        let result = client
-            .revoke_end_cert(&CaTag::from(tag.as_str()), &SerialNo::from(serial.as_str()))
-            .await;
-        if let Some(data) = ctx.data(diags) {
-            snapshot::note_revoked(data, &tag).await;
-        }
+        let result = revoke(
+            ctx,
+            client,
+            &CaTag::from(tag.as_str()),
+            &SerialNo::from(serial.as_str()),
+            diags,
+        )
+        .await;
         match result {
             Ok(()) => progress.report(format!("Revoked certificate {serial}")).await,
             Err(e) if e.is_not_found() => diags.error_at(

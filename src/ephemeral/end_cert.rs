@@ -17,10 +17,9 @@ use crate::framework::typed::Val;
 use crate::framework::validate;
 use crate::provider::PcaData;
 use crate::resources::ca::KEY_TYPES;
-use crate::resources::common::{
-    api_error, canonical_serial, cert_summary, client, request_error, rfc3339,
-};
-use crate::resources::end_cert::{EndSubjectFlat, subject_parameters};
+use crate::resources::common::{api_error, canonical_serial, cert_summary, client, rfc3339};
+use crate::resources::end_cert::{EndSubjectFlat, computed, issue, revoke, subject_parameters};
+use crate::resources::snapshot;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -76,10 +75,6 @@ pub struct ToRevoke {
     pub serial_number: String,
 }
 
-fn computed(name: &str, description: &str) -> Attribute {
-    Attribute::string(name).computed().description(description)
-}
-
 #[async_trait]
 impl EphemeralResource for EndCertEphemeral {
     type Model = EphemeralEndCertModel;
@@ -127,7 +122,7 @@ impl EphemeralResource for EndCertEphemeral {
             Attribute::string("private_key_pem")
                 .computed()
                 .sensitive()
-                .description("The private key the CA generated, PKCS#8 PEM."),
+                .description("The private key the CA generated, PEM as the API returns it (the traditional `EC PRIVATE KEY` / `RSA PRIVATE KEY` form in the API's example)."),
         )
         .attr(computed("chain_pem", "The chain from the issuing CA (first) up to the root, PEM: the trust bundle a peer needs."))
         .attr(computed("not_before", "Start of validity, RFC 3339."))
@@ -161,27 +156,7 @@ impl EphemeralResource for EndCertEphemeral {
                 &config.ip_addresses,
             ),
         };
-        let out = match client
-            .issue_end_cert(&CaTag::from(ca_tag.clone()), &req)
-            .await
-        {
-            Ok(o) => o,
-            Err(e) => {
-                request_error(
-                    diags,
-                    "Unable to Issue Certificate",
-                    &e,
-                    &[
-                        "ca_tag",
-                        "subject",
-                        "key_type",
-                        "ip_addresses",
-                        "validity_days",
-                    ],
-                );
-                return None;
-            }
-        };
+        let out = issue(client, &CaTag::from(ca_tag.clone()), &req, diags).await?;
         let (Some(serial), Some(cert), Some(key)) =
             (out.serial_no, out.certificate, out.private_key)
         else {
@@ -192,6 +167,9 @@ impl EphemeralResource for EndCertEphemeral {
             return None;
         };
         let serial = canonical_serial(serial.as_str());
+        if let Some(data) = ctx.data(diags) {
+            snapshot::note_created(data, &ca_tag, &serial);
+        }
         let (not_before, not_after) = cert_summary(&cert).map_or((Val::Null, Val::Null), |s| {
             (
                 Val::Known(rfc3339(s.not_before_ms)),
@@ -227,12 +205,14 @@ impl EphemeralResource for EndCertEphemeral {
         let Some(client) = client(ctx, diags) else {
             return;
         };
-        let result = client
-            .revoke_end_cert(
-                &CaTag::from(p.ca_tag.clone()),
-                &SerialNo::from(p.serial_number.clone()),
-            )
-            .await;
+        let result = revoke(
+            ctx,
+            client,
+            &CaTag::from(p.ca_tag.clone()),
+            &SerialNo::from(p.serial_number.clone()),
+            diags,
+        )
+        .await;
         match result {
             Ok(()) => {}
             // Already gone (revoked, or its CA deleted, during the run): nothing to undo.

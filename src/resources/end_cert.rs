@@ -27,11 +27,11 @@ use super::common::{
 use super::common::{extended_key_usage_name, key_usage_name};
 use super::snapshot;
 use crate::api::model::{
-    CaTag, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery, SignEndCsrRequest,
-    X509EndCertParameters,
+    CaTag, IssueEndCertData, IssueEndCertRequest, KeyType, Period, SerialNo, SignEndCsrQuery,
+    SignEndCsrRequest, X509EndCertParameters,
 };
 use crate::api::profile::{self, ExtendedKeyUsage, KeyUsage, OtherName};
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::framework::Type;
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
@@ -195,7 +195,7 @@ impl From<Subject> for EndSubjectFlat {
     }
 }
 
-fn computed(name: &str, description: &str) -> Attribute {
+pub(crate) fn computed(name: &str, description: &str) -> Attribute {
     Attribute::string(name)
         .computed()
         .use_state_for_unknown()
@@ -399,7 +399,7 @@ impl Resource for EndCertResource {
                 .computed()
                 .sensitive()
                 .use_state_for_unknown()
-                .description("The private key (PKCS#8 PEM) when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
+                .description("The private key, PEM as the API returns it (the traditional `EC PRIVATE KEY` / `RSA PRIVATE KEY` form in the API's example), when the CA generated it; null with `csr_pem` and after import. The API returns it only once."),
         )
         .attr(computed("chain_pem", "The chain from the issuing CA (first) up to the root, PEM, with `include_chain = true`; null otherwise (use the issuing `pca_ca`'s `chain_pem`, or `data \"pca_ca_chain\"`)."))
         .attr(computed("not_after", "End of validity, RFC 3339. The start of validity is not kept in every certificate's state: `provider::pca::parse_certificate(certificate_pem).not_before` reads it (Terraform 1.8+)."))
@@ -596,24 +596,7 @@ impl Resource for EndCertResource {
                 period: Some(period),
                 x509_parameters: to_parameters(&plan),
             };
-            let out = match client.issue_end_cert(&tag, &req).await {
-                Ok(o) => o,
-                Err(e) => {
-                    request_error(
-                        diags,
-                        "Unable to Issue Certificate",
-                        &e,
-                        &[
-                            "ca_tag",
-                            "subject",
-                            "key_type",
-                            "ip_addresses",
-                            "validity_days",
-                        ],
-                    );
-                    return None;
-                }
-            };
+            let out = issue(client, &tag, &req, diags).await?;
             s.serial_number = out
                 .serial_no
                 .clone()
@@ -754,11 +737,7 @@ impl Resource for EndCertResource {
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
         let serial = SerialNo::from(state.serial_number.known().cloned().unwrap_or_default());
-        let result = client.revoke_end_cert(&tag, &serial).await;
-        if let Some(data) = ctx.data(diags) {
-            snapshot::note_revoked(data, tag.as_str()).await;
-        }
-        match result {
+        match revoke(ctx, client, &tag, &serial, diags).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => api_error(diags, "Unable to Revoke Certificate", &e),
@@ -887,6 +866,52 @@ fn plan_chain(prior: Option<&EndCertModel>, planned: &mut EndCertModel) {
             planned.chain_pem = Val::Unknown;
         }
     }
+}
+
+/// Issue End Cert (a CA-made key), for the resource and the ephemeral `pca_end_cert`: a
+/// failure is reported on the arguments the request came from. The caller tells the CA's
+/// snapshot about the new serial ([`snapshot::note_created`]) once it has it.
+pub async fn issue(
+    client: &Client,
+    tag: &CaTag,
+    req: &IssueEndCertRequest,
+    diags: &mut Diagnostics,
+) -> Option<IssueEndCertData> {
+    match client.issue_end_cert(tag, req).await {
+        Ok(o) => Some(o),
+        Err(e) => {
+            request_error(
+                diags,
+                "Unable to Issue Certificate",
+                &e,
+                &[
+                    "ca_tag",
+                    "subject",
+                    "key_type",
+                    "ip_addresses",
+                    "validity_days",
+                ],
+            );
+            None
+        }
+    }
+}
+
+/// Revoke End Cert, then drops the CA's cached CRL ([`snapshot::note_revoked`]) whatever
+/// the answer, so a later read in this process sees the revocation; the caller decides what
+/// an error means (a certificate already gone is fine on destroy, not for an action).
+pub async fn revoke(
+    ctx: &Ctx<PcaData>,
+    client: &Client,
+    tag: &CaTag,
+    serial: &SerialNo,
+    diags: &mut Diagnostics,
+) -> Result<(), ClientError> {
+    let result = client.revoke_end_cert(tag, serial).await;
+    if let Some(data) = ctx.data(diags) {
+        snapshot::note_revoked(data, tag.as_str()).await;
+    }
+    result
 }
 
 /// The subject and DNS/e-mail/IP names of Issue End Cert's `x509Parameters`; shared with the
