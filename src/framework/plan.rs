@@ -94,9 +94,10 @@ fn forces_replace(attr: &Attribute) -> bool {
     })
 }
 
-const NULL: Value = Value::Null;
+pub(super) const NULL: Value = Value::Null;
 
-fn child<'v>(v: &'v Value, name: &str) -> &'v Value {
+/// The attribute `name` of an object value, or null (absent, or not an object).
+pub(super) fn child<'v>(v: &'v Value, name: &str) -> &'v Value {
     v.get(name).unwrap_or(&NULL)
 }
 

@@ -17,14 +17,9 @@
 //! * every state returned is passed through [`strip`].
 
 use super::path::AttrPath;
+use super::plan::{NULL, child};
 use super::schema::{AttrKind, Block, Nesting};
 use crate::protocol::value::Value;
-
-const NULL: Value = Value::Null;
-
-fn child<'v>(v: &'v Value, name: &str) -> &'v Value {
-    v.get(name).unwrap_or(&NULL)
-}
 
 /// Calls `f` on every write-only attribute's slot in `target`, with the value at the same
 /// place in `config` and the attribute path.
