@@ -5,9 +5,9 @@
 
 mod support;
 
-use pca::api::model::CaTag;
 use pca::client::Client;
 use std::path::Path;
+use support::crl::current_crl;
 use support::emulator::Emulator;
 use support::terraform::{TerraformVersion, Workspace};
 
@@ -29,36 +29,6 @@ fn api(emu: &Emulator) -> (tokio::runtime::Runtime, Client) {
         .build()
         .expect("runtime");
     (rt, emu.client())
-}
-
-/// The CRL number and revoked serials of the CA's current CRL.
-fn crl(rt: &tokio::runtime::Runtime, client: &Client, tag: &str) -> (u64, Vec<String>) {
-    use base64::Engine as _;
-    use x509_parser::prelude::FromDer as _;
-    let pem = rt
-        .block_on(client.get_ca_crl(&CaTag::from(tag)))
-        .expect("get CRL");
-    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .expect("base64");
-    let (_, crl) =
-        x509_parser::revocation_list::CertificateRevocationList::from_der(&der).expect("a CRL");
-    let number = crl
-        .crl_number()
-        .and_then(|n| n.to_string().parse().ok())
-        .expect("a CRL number");
-    let revoked = crl
-        .iter_revoked_certificates()
-        .map(|r| {
-            r.raw_serial()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(":")
-        })
-        .collect();
-    (number, revoked)
 }
 
 fn output(ws: &Workspace, name: &str) -> String {
@@ -145,7 +115,7 @@ fn acc_actions_trigger_invoke_revoke_and_bad_input() {
         emu.requests()
     );
     let (rt, client) = api(&emu);
-    let (after_trigger, _) = crl(&rt, &client, &tag);
+    let (after_trigger, _) = current_crl(&rt, &client, &tag);
 
     // -invoke rotates again, and nothing else changes.
     let out = ws.ok(&[
@@ -156,7 +126,7 @@ fn acc_actions_trigger_invoke_revoke_and_bad_input() {
     ]);
     assert!(out.contains("Rotate CRL on CA"), "progress is shown: {out}");
     assert_eq!(rotations(&emu), 2, "{out}");
-    let (invoked, revoked) = crl(&rt, &client, &tag);
+    let (invoked, revoked) = current_crl(&rt, &client, &tag);
     assert!(invoked > after_trigger, "{out}");
     assert!(!revoked.contains(&serial));
 
@@ -206,7 +176,7 @@ fn acc_actions_trigger_invoke_revoke_and_bad_input() {
         "-no-color",
         "-invoke=action.pca_rotate_crl.root",
     ]);
-    let (_, revoked) = crl(&rt, &client, &tag);
+    let (_, revoked) = current_crl(&rt, &client, &tag);
     assert!(revoked.contains(&serial), "{serial} in {revoked:?}");
     let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(plan.code, Some(2), "{plan}");

@@ -5,9 +5,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
+use support::crl::current_crl;
 use support::emulator::Emulator;
-use support::openssl::{body_lines, openssl};
+use support::openssl::openssl;
+use support::secrets::{assert_clean, plan_file_texts};
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -19,52 +20,6 @@ fn workspace(emu: &Emulator, body: &str) -> Workspace {
         &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
     );
     ws
-}
-
-/// Fails when `text` (named `what`) holds a secret label or any body line of `secrets`.
-fn assert_clean(what: &str, text: &str, secrets: &[String]) {
-    for label in ["PRIVATE KEY", "CERTIFICATE REQUEST"] {
-        assert!(!text.contains(label), "{what} contains {label:?}");
-    }
-    for s in secrets {
-        for line in body_lines(s) {
-            assert!(
-                !text.contains(&line),
-                "{what} contains a line of a secret: {line}"
-            );
-        }
-    }
-}
-
-/// A saved plan, unpacked: every member's bytes as lossy text, plus the raw file itself.
-fn plan_file_texts(ws: &Workspace, plan: &str) -> Vec<(String, String)> {
-    let raw = std::fs::read(ws.path().join(plan)).expect("plan file");
-    let mut out = vec![(plan.to_owned(), String::from_utf8_lossy(&raw).into_owned())];
-    let dir = ws.path().join("plan-unpacked");
-    let status = Command::new("python3")
-        .args(["-m", "zipfile", "-e"])
-        .arg(ws.path().join(plan))
-        .arg(&dir)
-        .status()
-        .expect("python3 zipfile");
-    assert!(status.success(), "unpack the plan file");
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let bytes = std::fs::read(&p).expect("member");
-                out.push((
-                    p.display().to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-            }
-        }
-    }
-    assert!(out.len() >= 3, "the plan file has members: {out:?}");
-    out
 }
 
 const KEY_PAIR: &str = r#"
@@ -118,16 +73,8 @@ fn acc_key_pair_opens_a_usable_key_that_never_reaches_state_plan_or_logs() {
         "{}",
         &out.stderr[..out.stderr.len().min(2000)]
     );
-    assert_clean(
-        "trace log of apply",
-        &out.combined(),
-        &[key.clone(), csr.clone()],
-    );
-    assert_clean(
-        "state",
-        &ws.read("terraform.tfstate"),
-        &[key.clone(), csr.clone()],
-    );
+    assert_clean("trace log of apply", &out.combined(), &[&key, &csr]);
+    assert_clean("state", &ws.read("terraform.tfstate"), &[&key, &csr]);
     // The key, its public half and the CSR belong together; the CSR says what was asked.
     let dir = ws.path();
     let derived = openssl(dir, &["pkey", "-in", "key.pem", "-pubout"]);
@@ -155,15 +102,27 @@ fn acc_key_pair_opens_a_usable_key_that_never_reaches_state_plan_or_logs() {
     // A plan at trace level: still nothing.
     let out = ws.run(&["plan", "-no-color"]);
     assert!(out.success(), "{out}");
-    assert_clean("trace log of plan", &out.combined(), &[key, csr]);
+    assert_clean("trace log of plan", &out.combined(), &[&key, &csr]);
     // Nothing of this calls the API.
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}
+
+/// Each `(configuration, attribute, text)` fails at plan with an error naming the attribute
+/// and holding the text, without a panic; none of them makes a request.
+fn assert_rejected_without_requests(emu: &Emulator, cases: &[(&str, &str, &str)]) {
+    for (body, attr, text) in cases {
+        let ws = workspace(emu, body);
+        let out = ws.fails(&["plan", "-no-color"]);
+        assert!(out.contains(attr) && out.contains(text), "{body}:\n{out}");
+        assert!(!out.contains("panic"), "{out}");
+    }
     assert!(emu.requests().is_empty(), "{:?}", emu.requests());
 }
 
 #[test]
 fn acc_key_pair_bad_input_names_the_attribute_without_any_request() {
     let emu = Emulator::start(&[]);
-    for (body, attr, text) in [
+    let cases = &[
         (
             r#"ephemeral "pca_key_pair" "k" {
   key_type = "DSA"
@@ -195,41 +154,17 @@ fn acc_key_pair_bad_input_names_the_attribute_without_any_request() {
             "subject",
             "required",
         ),
-    ] {
-        let ws = workspace(&emu, body);
-        let out = ws.fails(&["plan", "-no-color"]);
-        assert!(out.contains(attr) && out.contains(text), "{body}:\n{out}");
-        assert!(!out.contains("panic"), "{out}");
-    }
-    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+    ];
+    assert_rejected_without_requests(&emu, cases);
 }
 
 /// The revoked serials (colon hex) of a CA's current CRL.
 fn revoked_serials(emu: &Emulator, tag: &str) -> Vec<String> {
-    use base64::Engine as _;
-    use x509_parser::prelude::FromDer as _;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let pem = rt
-        .block_on(emu.client().get_ca_crl(&pca::api::model::CaTag::from(tag)))
-        .expect("get CRL");
-    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .expect("base64");
-    let (_, crl) =
-        x509_parser::revocation_list::CertificateRevocationList::from_der(&der).expect("a CRL");
-    crl.iter_revoked_certificates()
-        .map(|r| {
-            r.raw_serial()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(":")
-        })
-        .collect()
+    current_crl(&rt, &emu.client(), tag).1
 }
 
 const CA: &str = r#"
@@ -355,20 +290,16 @@ fn acc_end_cert_ephemeral_issues_a_usable_certificate_revoked_at_close_and_never
     );
     // (Body lines of the certificate itself may match the CA's: same issuer, same second.)
     assert!(!state.contains(cert.trim()), "the certificate is in state");
-    assert_clean("state", &state, std::slice::from_ref(&key));
-    assert_clean(
-        "trace log of apply",
-        &out.combined(),
-        std::slice::from_ref(&key),
-    );
+    assert_clean("state", &state, &[&key]);
+    assert_clean("trace log of apply", &out.combined(), &[&key]);
     // A saved plan opens (and closes) again; its file holds none of it either.
     ws.env("TF_LOG", "");
     ws.ok(&["plan", "-out=p.tfplan", "-no-color"]);
     let show = ws.ok(&["show", "-json", "p.tfplan"]);
-    assert_clean("plan JSON", &show, std::slice::from_ref(&key));
+    assert_clean("plan JSON", &show, &[&key]);
     assert!(!show.contains(&serial), "the certificate is in the plan");
     for (name, text) in plan_file_texts(&ws, "p.tfplan") {
-        assert_clean(&name, &text, std::slice::from_ref(&key));
+        assert_clean(&name, &text, &[&key]);
         assert!(!text.contains(&serial), "{name} holds the serial");
     }
     // Issue, then revoke at close: every open is matched by a revoke (the kept one aside).
@@ -384,7 +315,7 @@ fn acc_end_cert_ephemeral_issues_a_usable_certificate_revoked_at_close_and_never
 #[test]
 fn acc_end_cert_ephemeral_bad_input_names_the_attribute_without_any_request() {
     let emu = Emulator::start(&[]);
-    for (body, attr, text) in [
+    let cases = &[
         (
             r#"ephemeral "pca_end_cert" "c" {
   ca_tag   = "abc"
@@ -427,11 +358,6 @@ fn acc_end_cert_ephemeral_bad_input_names_the_attribute_without_any_request() {
             "subject",
             "required",
         ),
-    ] {
-        let ws = workspace(&emu, body);
-        let out = ws.fails(&["plan", "-no-color"]);
-        assert!(out.contains(attr) && out.contains(text), "{body}:\n{out}");
-        assert!(!out.contains("panic"), "{out}");
-    }
-    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+    ];
+    assert_rejected_without_requests(&emu, cases);
 }

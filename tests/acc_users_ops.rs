@@ -6,6 +6,7 @@ mod support;
 use pca::api::model::{CaTag, IdNo};
 use pca::client::Client;
 use std::path::Path;
+use support::crl::current_crl;
 use support::emulator::Emulator;
 use support::terraform::{TerraformVersion, Workspace};
 
@@ -37,20 +38,7 @@ fn api(emu: &Emulator) -> (tokio::runtime::Runtime, Client) {
 
 /// The CRL number of the CA's current CRL.
 fn crl_number(rt: &tokio::runtime::Runtime, client: &Client, tag: &str) -> u64 {
-    use base64::Engine as _;
-    use x509_parser::prelude::FromDer as _;
-    let pem = rt
-        .block_on(client.get_ca_crl(&CaTag::from(tag)))
-        .expect("get CRL");
-    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .expect("base64");
-    let (_, crl) =
-        x509_parser::revocation_list::CertificateRevocationList::from_der(&der).expect("a CRL");
-    crl.crl_number()
-        .and_then(|n| n.to_string().parse().ok())
-        .expect("a CRL number")
+    current_crl(rt, client, tag).0
 }
 
 /// Terraform wraps diagnostics: compare text with whitespace runs collapsed.

@@ -8,9 +8,9 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use support::emulator::Emulator;
-use support::openssl::{body_lines, openssl};
+use support::openssl::openssl;
+use support::secrets::{assert_clean, plan_file_texts};
 use support::terraform::{TerraformVersion, Workspace};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-pca");
@@ -22,53 +22,6 @@ fn workspace(version: TerraformVersion, emu: &Emulator, body: &str) -> Workspace
         &format!("{}\n{}\n{body}", ws.terraform_block(), emu.provider_block()),
     );
     ws
-}
-
-/// Fails when `text` holds a key or CSR label, or any body line of `secrets`.
-fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
-    for label in ["PRIVATE KEY", "CERTIFICATE REQUEST"] {
-        assert!(!text.contains(label), "{what} contains {label:?}");
-    }
-    for s in secrets {
-        for line in body_lines(s) {
-            assert!(
-                !text.contains(&line),
-                "{what} contains a line of a secret: {line}"
-            );
-        }
-    }
-}
-
-/// Every member of a saved plan file, as lossy text, plus the raw file.
-fn plan_file_texts(ws: &Workspace, plan: &str) -> Vec<(String, String)> {
-    let raw = std::fs::read(ws.path().join(plan)).expect("plan file");
-    let mut out = vec![(plan.to_owned(), String::from_utf8_lossy(&raw).into_owned())];
-    let dir = ws.path().join("plan-unpacked");
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = Command::new("python3")
-        .args(["-m", "zipfile", "-e"])
-        .arg(ws.path().join(plan))
-        .arg(&dir)
-        .status()
-        .expect("python3 zipfile");
-    assert!(status.success(), "unpack the plan file");
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let bytes = std::fs::read(&p).expect("member");
-                out.push((
-                    p.display().to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-            }
-        }
-    }
-    assert!(out.len() >= 3, "the plan file has members: {out:?}");
-    out
 }
 
 /// A CSR made outside Terraform (for the tests that need a literal one).
