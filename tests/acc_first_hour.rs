@@ -171,11 +171,9 @@ fn acc_skewed_clock_is_said_once_with_the_offset() {
 
 #[test]
 fn acc_unreachable_endpoint_names_url_and_origin_without_throttling() {
-    // A port nobody listens on: bind one, then free it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
+    // A port nobody listens on: port 1 (tcpmux) is privileged and outside the ephemeral
+    // range, so no other test's emulator can be there, unlike a freed ephemeral port.
+    let port = 1;
     let url = format!("http://127.0.0.1:{port}");
     let ws = workspace(&block(&url, ACCESS_KEY, SECRET_KEY), READ_CAS);
     let out = plan_fails(&ws);

@@ -1697,10 +1697,9 @@ async fn retries_against_injected_faults() {
     env.stop().await;
 
     // Connection refused: retried (never sent), then a transport error.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    // Port 1 (tcpmux): privileged and outside the ephemeral range, so no test's server can
+    // be there, unlike a freed ephemeral port.
+    let closed = "127.0.0.1:1";
     let client = client_for(&format!("http://{closed}"), ACCESS, SECRET);
     let err = client
         .create_ca(&root_query(), &ca_request("nowhere", Period::Max))

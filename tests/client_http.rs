@@ -744,10 +744,9 @@ async fn lost_response_to_a_get_is_retried() {
 #[tokio::test]
 async fn connection_failures_are_retried_for_every_operation() {
     // A port nobody listens on: every attempt is refused before anything is sent.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
+    // Port 1 (tcpmux): privileged and outside the ephemeral range, so no test's server can
+    // be there, unlike a freed ephemeral port.
+    let port = 1;
     let c = test_builder(&format!("http://127.0.0.1:{port}"))
         .max_retries(3)
         .build()
@@ -784,11 +783,13 @@ async fn connection_failures_are_retried_for_every_operation() {
 
 #[tokio::test]
 async fn timeouts_after_sending_are_retried_only_when_idempotent() {
-    let slow = || Reply::Delay(Duration::from_millis(400), Box::new(Reply::ok(Value::Null)));
+    // The timeout leaves the server (on this test's runtime) ample time to record each
+    // request before it fires; the answer never comes in time.
+    let slow = || Reply::Delay(Duration::from_secs(10), Box::new(Reply::ok(Value::Null)));
     let server = TestServer::start(move |_| slow()).await;
     let c = server
         .client()
-        .request_timeout(Duration::from_millis(60))
+        .request_timeout(Duration::from_millis(500))
         .max_retries(1)
         .build()
         .expect("client");

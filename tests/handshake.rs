@@ -86,12 +86,16 @@ async fn automtls_health_then_shutdown_exits_promptly() -> TestResult {
     assert_eq!(health_check(channel.clone()).await?, SERVING);
 
     shutdown(channel).await?;
-    let exited = plugin.wait_exit(Duration::from_millis(100));
+    let exited = plugin.wait_exit(EXIT_TIMEOUT);
     let Some((status, took)) = exited else {
-        return Err("process still running 100 ms after the Shutdown reply".into());
+        return Err(
+            format!("process still running {EXIT_TIMEOUT:?} after the Shutdown reply").into(),
+        );
     };
     assert!(status.success(), "status {status:?}");
-    assert!(took <= Duration::from_millis(100), "took {took:?}");
+    // Typically a few ms; the bound leaves room for a loaded machine but stays below the
+    // 1 s connection drain, which an exit that waited for it would show.
+    assert!(took < Duration::from_millis(900), "took {took:?}");
     eprintln!("provider exited {took:?} after the Shutdown reply");
     assert!(!socket.exists(), "socket {socket:?} left behind");
     if let Some(dir) = socket_dir {

@@ -109,12 +109,13 @@ fn caller_tf_variables_do_not_leak() {
 #[test]
 fn timeout_kills_the_process_group() {
     let mut ws = Workspace::without_provider(TerraformVersion::V1_15_5);
-    ws.timeout(Duration::from_secs(3));
+    // Long enough for Terraform to start and reach the provisioner on a loaded machine.
+    ws.timeout(Duration::from_secs(10));
     ws.write(
         "main.tf",
         r#"
 resource "terraform_data" "slow" {
-  provisioner "local-exec" { command = "echo $$ > sleeper.pid; exec sleep 60" }
+  provisioner "local-exec" { command = "echo $$ > sleeper.pid; exec sleep 600" }
 }
 "#,
     );
@@ -126,7 +127,7 @@ resource "terraform_data" "slow" {
         .downcast_ref::<String>()
         .map(String::as_str)
         .unwrap_or_default();
-    assert!(message.contains("timed out after 3s"), "{message}");
+    assert!(message.contains("timed out after 10s"), "{message}");
     let pid = ws.read("sleeper.pid");
     let proc_dir = Path::new("/proc").join(pid.trim());
     for _ in 0..100 {

@@ -153,6 +153,9 @@ pub(crate) async fn authenticate(
     next.run(request).await
 }
 
+/// The path prefix of the log marker a `--log-requests` reader sends (see [`gateway`]).
+pub const LOG_SYNC_PREFIX: &str = "/api/v1/__log-sync/";
+
 /// Middleware: injected latency and faults, decided before anything else so that a faulted
 /// request changes nothing.
 pub(crate) async fn gateway(
@@ -160,6 +163,20 @@ pub(crate) async fn gateway(
     request: Request,
     next: Next,
 ) -> Response {
+    // A log marker (`--log-requests` readers send one to know every earlier line is out):
+    // logged like any request, but never delayed or faulted, so it cannot shift a seeded
+    // fault sequence. Unsigned, it gets the gateway's 401.
+    if request.uri().path().starts_with(LOG_SYNC_PREFIX) {
+        let line = format!("{} {}", request.method(), request.uri().path());
+        let response = next.run(request).await;
+        if state.config().log_requests {
+            eprintln!(
+                "pca-emulator: request {line} -> {}",
+                response.status().as_u16()
+            );
+        }
+        return response;
+    }
     let latency = state.faults().latency_ms();
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;

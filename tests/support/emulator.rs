@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use pca::emulator::auth::LOG_SYNC_PREFIX;
+
 /// The emulator's default access key (also printed at its start).
 pub const ACCESS_KEY: &str = "PCAEMUACCESSKEY00001";
 /// The emulator's default secret key.
@@ -86,16 +88,62 @@ impl Emulator {
     }
 
     /// Every `/api/v1` request the emulator has answered so far, as `METHOD path -> status`.
+    ///
+    /// The emulator logs a request before answering it, but this process reads its stderr on
+    /// another thread: so that no line of a finished command is missed, this first sends a
+    /// log marker (never delayed or faulted) and waits for its line.
     pub fn requests(&self) -> Vec<String> {
+        self.sync_log();
         self.stderr
             .lock()
             .map(|v| {
                 v.iter()
                     .filter_map(|l| l.strip_prefix("pca-emulator: request "))
+                    .filter(|l| !l.contains(LOG_SYNC_PREFIX))
                     .map(str::to_owned)
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Sends a log marker and waits until its line has been read; again if it did not show
+    /// within 2 s (the connection cap answers before the log), up to 30 s. Nothing to wait
+    /// for when the emulator no longer accepts connections (a test killed it).
+    fn sync_log(&self) {
+        use std::io::{Read as _, Write as _};
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let addr = self.base_url.trim_start_matches("http://");
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let path = format!("{LOG_SYNC_PREFIX}{}-{n}", self.child.id());
+            let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+                return;
+            };
+            let request =
+                format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            if stream.write_all(request.as_bytes()).is_err() {
+                return;
+            }
+            let _ = stream.read_to_end(&mut Vec::new());
+            let needle = format!("pca-emulator: request GET {path} -> ");
+            let retry = std::time::Instant::now() + Duration::from_secs(2);
+            while std::time::Instant::now() < retry {
+                let seen = self
+                    .stderr
+                    .lock()
+                    .map(|v| v.iter().rev().any(|l| l.starts_with(&needle)))
+                    .unwrap_or(false);
+                if seen {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the emulator's log marker never showed in its stderr"
+            );
+        }
     }
 
     /// A client for this emulator (for changes made outside Terraform).
