@@ -153,7 +153,8 @@ pub(crate) async fn authenticate(
     next.run(request).await
 }
 
-/// The path prefix of the log marker a `--log-requests` reader sends (see [`gateway`]).
+/// The path prefix of the log marker a `--log-requests` reader sends: logged like any request,
+/// never delayed or faulted, answered by the gateway's 401.
 pub const LOG_SYNC_PREFIX: &str = "/api/v1/__log-sync/";
 
 /// Middleware: injected latency and faults, decided before anything else so that a faulted
