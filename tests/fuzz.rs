@@ -642,7 +642,7 @@ fn provider_readers(text: &str) -> bool {
     let _ = common::pem_eq(text, text);
     let _ = common::csr_key_params(text);
     let summary = common::cert_summary(text);
-    let _ = common::crl_serials(text);
+    let _ = common::parse_crl(text);
     let arg = [Value::String(text.to_owned())];
     let _ = pca::functions::parse_csr::ParseCsr.call(&arg);
     let cert = pca::functions::parse_certificate::ParseCertificate.call(&arg);
@@ -672,7 +672,13 @@ fn fuzz_pem_and_der_readers() {
     }
     assert!(pca::resources::common::csr_key_params(&s.csr_pem).is_ok());
     assert!(pca::emulator::pki::parse_csr(&s.csr_pem).is_ok());
-    assert_eq!(pca::resources::common::crl_serials(&s.crl_pem).len(), 1);
+    assert_eq!(
+        pca::resources::common::parse_crl(&s.crl_pem)
+            .expect("the seed CRL reads")
+            .revoked
+            .len(),
+        1
+    );
     pca::emulator::pki::check_activation(&s.sub_key, &s.sub_ca_pem, &s.chain_pem)
         .expect("the seed sub CA activates");
     fuzz("pem_and_der_readers", pem_case(), |case| {

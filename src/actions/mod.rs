@@ -77,7 +77,7 @@ impl<T: CaOperationAction> Action for T {
         progress: &Progress,
         diags: &mut Diagnostics,
     ) {
-        let Some(client) = client(ctx, diags) else {
+        let (Some(client), Some(data)) = (client(ctx, diags), ctx.data(diags)) else {
             return;
         };
         let tag = config.ca_tag.known().cloned().unwrap_or_default();
@@ -85,7 +85,7 @@ impl<T: CaOperationAction> Action for T {
         progress
             .report(format!("{} on CA {tag}: started", op.name()))
             .await;
-        match op.run(client, &CaTag::from(tag.as_str())).await {
+        match op.run(data, client, &CaTag::from(tag.as_str())).await {
             Ok(()) => {
                 progress
                     .report(format!("{} on CA {tag}: done", op.name()))

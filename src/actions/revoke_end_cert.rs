@@ -1,8 +1,9 @@
 //! `pca_revoke_end_cert`: revokes one end-entity certificate (Revoke End Cert), when invoked.
 //!
 //! Revoking a certificate that is already revoked succeeds (the API answers as for any
-//! revoke, and the result is the same). A `pca_end_cert` in state that is revoked this way
-//! shows `revoked = true` at its next refresh and is then replaced.
+//! revoke, and the result is the same). A `pca_end_cert` in state reads revocation from its
+//! CA's CRL: once the CRL lists the certificate, its next refresh shows `revoked = true`
+//! and it is then replaced.
 
 use crate::api::model::{CaTag, SerialNo};
 use crate::framework::action::{Action, Progress};
@@ -62,7 +63,7 @@ impl Action for RevokeEndCertAction {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Revokes an end-entity certificate (Revoke End Cert): the CA's CRL and OCSP responder then list it as revoked.\n\nAn action (Terraform 1.14 and later): run it with `terraform apply -invoke=action.pca_revoke_end_cert.<name>` to revoke a certificate at once, for example one whose key leaked, without destroying anything in Terraform. A `pca_end_cert` that tracks the certificate sees `revoked = true` at its next refresh and plans a replacement. Follow it with `pca_rotate_crl` to publish the revocation in the CRL now. Destroying a `pca_end_cert` revokes it too (`revoke_on_destroy`).",
+            "Revokes an end-entity certificate (Revoke End Cert): the CA's CRL and OCSP responder then list it as revoked.\n\nAn action (Terraform 1.14 and later): run it with `terraform apply -invoke=action.pca_revoke_end_cert.<name>` to revoke a certificate at once, for example one whose key leaked, without destroying anything in Terraform. A `pca_end_cert` that tracks the certificate reads revocation from the CA's CRL: once the CRL lists the certificate, its next refresh shows `revoked = true` and plans a replacement. If the CA's CRL does not list it yet, `pca_rotate_crl` publishes a fresh CRL now. Destroying a `pca_end_cert` revokes it too (`revoke_on_destroy`).",
         )
         .attr(
             Attribute::string("ca_tag")

@@ -76,6 +76,7 @@ impl Client {
         ca_tag: &CaTag,
     ) -> Result<Vec<SerialNo>, ClientError> {
         let mut all: Vec<SerialNo> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut page = 1u32;
         loop {
             let data = self
@@ -88,7 +89,7 @@ impl Client {
                 data.list_certs.is_empty(),
             );
             for serial in data.list_certs {
-                if !all.iter().any(|s| s.canonical() == serial.canonical()) {
+                if seen.insert(serial.canonical()) {
                     all.push(serial);
                 }
             }

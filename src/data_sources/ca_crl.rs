@@ -9,7 +9,7 @@ use crate::framework::resource::{Ctx, DataSource};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::typed::Val;
 use crate::provider::PcaData;
-use crate::resources::common::{client, colon_hex, pem_content, rfc3339};
+use crate::resources::common::{client, parse_crl, rfc3339};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -100,42 +100,10 @@ impl DataSource for CaCrlDataSource {
     }
 }
 
-/// What a CRL says.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CrlInfo {
-    /// `thisUpdate`, epoch ms.
-    pub this_update_ms: i64,
-    /// `nextUpdate`, epoch ms.
-    pub next_update_ms: Option<i64>,
-    /// Revoked serials, canonical colon hex, sorted, without duplicates.
-    pub revoked: Vec<String>,
-}
-
-/// Parses a PEM CRL (`None` when it is not one).
-pub fn parse_crl(pem: &str) -> Option<CrlInfo> {
-    use base64::Engine as _;
-    use x509_parser::prelude::FromDer as _;
-    let der = pem_content(pem)
-        .into_iter()
-        .find(|(l, _)| l == "X509 CRL")
-        .and_then(|(_, b)| base64::engine::general_purpose::STANDARD.decode(b).ok())?;
-    let (_, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der).ok()?;
-    let mut revoked: Vec<String> = crl
-        .iter_revoked_certificates()
-        .map(|r| colon_hex(r.raw_serial()))
-        .collect();
-    revoked.sort();
-    revoked.dedup();
-    Some(CrlInfo {
-        this_update_ms: crl.last_update().timestamp() * 1000,
-        next_update_ms: crl.next_update().map(|t| t.timestamp() * 1000),
-        revoked,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::common::CrlInfo;
 
     #[test]
     fn crl_parsing() {

@@ -273,11 +273,9 @@ impl Resource for CaResource {
         diags: &mut Diagnostics,
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
-        if let Some(data) = ctx.data(diags) {
-            snapshot::note_ca_changed(data).await;
-        }
         let (query, req) = to_request(&plan);
-        let record = match client.create_ca(&query, &req).await {
+        let data = ctx.data(diags);
+        let record = match snapshot::ca_write(data, client.create_ca(&query, &req)).await {
             Ok(r) => r,
             Err(e)
                 if e.error_code() == Some(&ErrorCode::AlreadyExistAlias)
@@ -354,9 +352,7 @@ impl Resource for CaResource {
     ) -> Option<CaModel> {
         let client = client(ctx, diags)?;
         let tag = CaTag::from(prior.ca_tag.known().cloned().unwrap_or_default());
-        if let Some(data) = ctx.data(diags) {
-            snapshot::note_ca_changed(data).await;
-        }
+        let data = ctx.data(diags);
         let wants_status = plan
             .status
             .known()
@@ -371,7 +367,7 @@ impl Resource for CaResource {
                 status: CaStatus::from_wire(status),
                 memo: Some(plan.memo.known().cloned().unwrap_or_default()),
             };
-            if let Err(e) = client.update_ca(&tag, &upd).await {
+            if let Err(e) = snapshot::ca_write(data, client.update_ca(&tag, &upd)).await {
                 api_error(diags, "Unable to Update CA", &e);
                 return Some(prior);
             }
@@ -398,14 +394,12 @@ impl Resource for CaResource {
             return;
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
-        if let Some(data) = ctx.data(diags) {
-            snapshot::note_ca_changed(data).await;
-        }
+        let data = ctx.data(diags);
         let upd = UpdateCaRequest {
             status: CaStatus::Destroying,
             memo: None,
         };
-        match client.update_ca(&tag, &upd).await {
+        match snapshot::ca_write(data, client.update_ca(&tag, &upd)).await {
             Ok(_) => {}
             Err(e) if e.is_not_found() => return,
             Err(e) => {
@@ -413,7 +407,7 @@ impl Resource for CaResource {
                 return;
             }
         }
-        match client.delete_ca(&tag).await {
+        match snapshot::ca_write(data, client.delete_ca(&tag)).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => api_error(diags, "Unable to Delete CA", &e),

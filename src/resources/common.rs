@@ -737,7 +737,8 @@ pub fn days_between(from_ms: i64, to_ms: i64) -> i64 {
 }
 
 /// The revoked serials of a CA (lower-case colon hex), from its CRL, fetched at most once
-/// per CA and provider process (single-flight per CA; a failed fetch is not kept).
+/// per CA and provider process (single-flight per CA; a failed fetch is not kept, nor is a
+/// CRL that cannot be read, which is an error).
 pub async fn revoked_serials(
     data: &PcaData,
     client: &Client,
@@ -754,29 +755,49 @@ pub async fn revoked_serials(
         let crl = client
             .get_ca_crl(&crate::api::model::CaTag::from(ca_tag))
             .await?;
-        Ok(std::sync::Arc::new(crl_serials(&crl)))
+        // A CRL that cannot be read is an error, never "nothing revoked".
+        let info = parse_crl(&crl).ok_or_else(|| ClientError::Decode {
+            operation: "Get CA CRL",
+            status: 200,
+            message: format!("the CRL returned for the CA {ca_tag} is not a PEM X.509 CRL"),
+            request_id: None,
+        })?;
+        Ok(std::sync::Arc::new(info.revoked.into_iter().collect()))
     })
     .await
     .cloned()
 }
 
-/// The serial numbers a PEM CRL lists, as lower-case colon hex.
-pub fn crl_serials(crl_pem: &str) -> std::collections::HashSet<String> {
+/// What a CRL says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrlInfo {
+    /// `thisUpdate`, epoch ms.
+    pub this_update_ms: i64,
+    /// `nextUpdate`, epoch ms.
+    pub next_update_ms: Option<i64>,
+    /// Revoked serials, canonical colon hex, sorted, without duplicates.
+    pub revoked: Vec<String>,
+}
+
+/// Parses a PEM CRL (`None` when it is not one).
+pub fn parse_crl(pem: &str) -> Option<CrlInfo> {
     use x509_parser::prelude::FromDer as _;
-    let der = pem_content(crl_pem)
+    let der = pem_content(pem)
         .into_iter()
         .find(|(l, _)| l == "X509 CRL")
-        .and_then(|(_, b)| base64_decode(&b));
-    let Some(der) = der else {
-        return Default::default();
-    };
-    let Ok((_, crl)) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der)
-    else {
-        return Default::default();
-    };
-    crl.iter_revoked_certificates()
+        .and_then(|(_, b)| base64_decode(&b))?;
+    let (_, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(&der).ok()?;
+    let mut revoked: Vec<String> = crl
+        .iter_revoked_certificates()
         .map(|r| colon_hex(r.raw_serial()))
-        .collect()
+        .collect();
+    revoked.sort();
+    revoked.dedup();
+    Some(CrlInfo {
+        this_update_ms: crl.last_update().timestamp() * 1000,
+        next_update_ms: crl.next_update().map(|t| t.timestamp() * 1000),
+        revoked,
+    })
 }
 
 /// Bytes as lower-case colon hex, without leading zero octets (the API's serial form).

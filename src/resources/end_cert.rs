@@ -897,7 +897,7 @@ pub async fn issue(
     }
 }
 
-/// Revoke End Cert, then drops the CA's cached CRL ([`snapshot::note_revoked`]) whatever
+/// Revoke End Cert, then drops the CA's cached CRL ([`snapshot::note_crl_changed`]) whatever
 /// the answer, so a later read in this process sees the revocation; the caller decides what
 /// an error means (a certificate already gone is fine on destroy, not for an action).
 pub async fn revoke(
@@ -909,7 +909,7 @@ pub async fn revoke(
 ) -> Result<(), ClientError> {
     let result = client.revoke_end_cert(tag, serial).await;
     if let Some(data) = ctx.data(diags) {
-        snapshot::note_revoked(data, tag.as_str()).await;
+        snapshot::note_crl_changed(data, tag.as_str()).await;
     }
     result
 }

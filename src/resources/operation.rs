@@ -52,12 +52,24 @@ impl Operation {
         }
     }
 
-    /// Runs the operation on the CA `tag`.
-    pub async fn run(self, client: &Client, tag: &CaTag) -> Result<(), ClientError> {
-        match self {
+    /// Runs the operation on the CA `tag`, then drops what the process has cached of the
+    /// CA that the operation changes, whether or not the answer arrived: the CA's CRL
+    /// (both), and the list of its certificates (Trim CA).
+    pub async fn run(
+        self,
+        data: &PcaData,
+        client: &Client,
+        tag: &CaTag,
+    ) -> Result<(), ClientError> {
+        let result = match self {
             Operation::RotateCrl => client.rotate_crl(tag).await,
             Operation::TrimCa => client.trim_ca(tag).await,
+        };
+        match self {
+            Operation::RotateCrl => super::snapshot::note_crl_changed(data, tag.as_str()).await,
+            Operation::TrimCa => super::snapshot::note_trimmed(data, tag.as_str()).await,
         }
+        result
     }
 }
 
@@ -144,15 +156,9 @@ async fn create(
     diags: &mut Diagnostics,
 ) -> Option<OperationModel> {
     let client = client(ctx, diags)?;
+    let data = ctx.data(diags)?;
     let tag = plan.ca_tag.known().cloned().unwrap_or_default();
-    let result = op.run(client, &CaTag::from(tag.as_str())).await;
-    if op == Operation::TrimCa
-        && let Some(data) = ctx.data(diags)
-    {
-        // Certificates left the CA's list (whether or not the answer arrived).
-        super::snapshot::note_trimmed(data, &tag).await;
-    }
-    if let Err(e) = result {
+    if let Err(e) = op.run(data, client, &CaTag::from(tag.as_str())).await {
         api_error(diags, &format!("Unable to Run {}", op.name()), &e);
         return None;
     }

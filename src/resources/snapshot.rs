@@ -5,7 +5,9 @@
 //! and process). A certificate is immutable, so nothing else can change after creation.
 //!
 //! Nothing reads stale in the same process: a create adds its serial to a snapshot already
-//! taken, a revoke drops the CA's cached CRL, and Trim CA drops the CA's snapshot.
+//! taken, a revoke or Rotate CRL drops the CA's cached CRL, and Trim CA drops the CA's
+//! snapshot and CRL. A list page that answers "not found" makes the CA's certificates gone
+//! only when Get CA confirms that the CA is gone.
 //!
 //! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
@@ -16,6 +18,7 @@ use crate::api::model::{CaRecord, CaTag, GetEndCertListData, PageQuery};
 use crate::client::{Client, ClientError};
 use crate::provider::PcaData;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many list pages are requested at once.
@@ -82,18 +85,22 @@ pub type CaListing = Arc<tokio::sync::Mutex<Option<Arc<HashMap<String, CaRecord>
 
 /// The CA's record from the account's CA list, fetched once per provider process (the
 /// lock makes concurrent reads wait for the one walk). `None` when the list does not have
-/// it or could not be read: the caller then reads the CA itself.
+/// it or could not be read: the caller then reads the CA itself. A walk that fails is not
+/// tried again in the process (until a change drops the list): every CA is then read on
+/// its own, rather than each waiting reader repeating the failing walk in turn.
 pub async fn listed_ca(data: &PcaData, client: &Client, ca_tag: &str) -> Option<CaRecord> {
     let mut guard = data.ca_listing.lock().await;
     if guard.is_none() {
-        let all = client.get_ca_list_all().await.ok()?;
-        let by_tag = all
-            .into_iter()
-            .filter_map(|r| {
-                let tag = r.ca_info.as_ref().and_then(|i| i.ca_tag.clone())?;
-                Some((tag.to_string(), r))
-            })
-            .collect();
+        let by_tag = match client.get_ca_list_all().await {
+            Ok(all) => all
+                .into_iter()
+                .filter_map(|r| {
+                    let tag = r.ca_info.as_ref().and_then(|i| i.ca_tag.clone())?;
+                    Some((tag.to_string(), r))
+                })
+                .collect(),
+            Err(_) => HashMap::new(),
+        };
         *guard = Some(Arc::new(by_tag));
     }
     guard.as_ref().and_then(|m| m.get(ca_tag).cloned())
@@ -102,6 +109,17 @@ pub async fn listed_ca(data: &PcaData, client: &Client, ca_tag: &str) -> Option<
 /// A CA was created, changed or deleted: the CA list is out of date.
 pub async fn note_ca_changed(data: &PcaData) {
     *data.ca_listing.lock().await = None;
+}
+
+/// Runs a write to a CA, then drops the CA list ([`note_ca_changed`]) whatever the
+/// outcome (a failed write may have taken effect). Dropped after the write, not before: a
+/// walk that ran during the write may hold the CA as it was, and waits for nothing else.
+pub async fn ca_write<T>(data: Option<&PcaData>, write: impl Future<Output = T>) -> T {
+    let out = write.await;
+    if let Some(data) = data {
+        note_ca_changed(data).await;
+    }
+    out
 }
 
 /// The snapshots of a provider process, per CA tag.
@@ -113,6 +131,8 @@ pub type CertListings = Arc<Mutex<HashMap<String, Arc<CaCerts>>>>;
 pub struct CaCerts {
     first_page: tokio::sync::OnceCell<Arc<GetEndCertListData>>,
     listing: tokio::sync::OnceCell<Arc<CertListing>>,
+    /// Whether a walk of the list has started (and so used `first_page`).
+    walked: AtomicBool,
 }
 
 fn entry(data: &PcaData, ca_tag: &str) -> Arc<CaCerts> {
@@ -188,7 +208,17 @@ pub async fn cert_listing(
         .listing
         .get_or_try_init(|| async {
             let walk = async {
-                let first = first_page(&entry, client, ca_tag).await?;
+                // Page 1 as fetched ahead serves the first walk only: after a failed walk
+                // its `totalPageNo` may be out of date, so a retry reads it again.
+                let first = if entry.walked.swap(true, Ordering::SeqCst) {
+                    Arc::new(
+                        client
+                            .get_end_cert_list(&CaTag::from(ca_tag), &PageQuery::page(1))
+                            .await?,
+                    )
+                } else {
+                    first_page(&entry, client, ca_tag).await?
+                };
                 client
                     .get_end_cert_list_rest(
                         &CaTag::from(ca_tag),
@@ -201,15 +231,32 @@ pub async fn cert_listing(
                 Ok(serials) => Ok(Arc::new(CertListing::new(
                     serials.iter().map(|s| s.as_str().to_owned()),
                 ))),
-                Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
-                    ca_gone: true,
-                    ..CertListing::default()
-                })),
-                Err(e) => Err(e),
+                Err(e) => {
+                    if e.is_not_found() && ca_is_gone(client, ca_tag).await? {
+                        Ok(Arc::new(CertListing {
+                            ca_gone: true,
+                            ..CertListing::default()
+                        }))
+                    } else {
+                        Err(e)
+                    }
+                }
             }
         })
         .await
         .cloned()
+}
+
+/// Whether Get CA says the CA does not exist. A list page answering "not found" is not
+/// taken for the CA's absence on its own: the same answer can mean a certificate (row 69),
+/// a castore or a policy, and reading every certificate of a CA that still exists as gone
+/// would make Terraform issue them all again. An error of Get CA itself is returned.
+async fn ca_is_gone(client: &Client, ca_tag: &str) -> Result<bool, ClientError> {
+    match client.get_ca(&CaTag::from(ca_tag)).await {
+        Ok(_) => Ok(false),
+        Err(e) if e.is_not_found() => Ok(true),
+        Err(e) => Err(e),
+    }
 }
 
 /// A certificate was created: a snapshot already taken of its CA now holds it too; a page
@@ -227,8 +274,8 @@ pub fn note_created(data: &PcaData, ca_tag: &str, serial: &str) {
     }
 }
 
-/// A certificate was revoked: the CA's cached CRL is out of date.
-pub async fn note_revoked(data: &PcaData, ca_tag: &str) {
+/// A certificate was revoked, or the CRL rotated: the CA's cached CRL is out of date.
+pub async fn note_crl_changed(data: &PcaData, ca_tag: &str) {
     data.revoked_cache
         .lock()
         .unwrap_or_else(PoisonError::into_inner)

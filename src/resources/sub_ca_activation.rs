@@ -146,10 +146,9 @@ impl Resource for SubCaActivationResource {
             cert_pem: cert.clone(),
             ca_chain_pem: plan.chain_pem.known().cloned().unwrap_or_default(),
         };
-        if let Some(data) = ctx.data(diags) {
-            super::snapshot::note_ca_changed(data).await;
-        }
-        let record = match client.activate_sub_ca(&tag, &req).await {
+        let data = ctx.data(diags);
+        let record = match super::snapshot::ca_write(data, client.activate_sub_ca(&tag, &req)).await
+        {
             Ok(r) => r,
             Err(e) => {
                 // The request may have taken effect: accept a CA that now holds our

@@ -183,10 +183,8 @@ impl Resource for SubCaCertResource {
             key_type,
             key_bits,
         };
-        if let Some(data) = ctx.data(diags) {
-            super::snapshot::note_ca_changed(data).await;
-        }
-        let out = match client.sign_sub_csr(&tag, &req).await {
+        let data = ctx.data(diags);
+        let out = match super::snapshot::ca_write(data, client.sign_sub_csr(&tag, &req)).await {
             Ok(o) => o,
             Err(e) => {
                 request_error(

@@ -1,0 +1,323 @@
+//! The paged reader of `pca_end_cert` (`resources::snapshot`) and the CRL cache against an
+//! in-test HTTP server, for answers the emulator never gives: a certificate list that says
+//! "not found" for a CA that still exists, a CRL that cannot be read, a list whose length
+//! changes between two walks; and what Rotate CRL and Trim CA drop from the caches.
+
+mod client_support;
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+use client_support::{Recorded, Reply, TestServer};
+use pca::api::model::CaTag;
+use pca::client::{Client, ClientError};
+use pca::provider::PcaData;
+use pca::resources::common::revoked_serials;
+use pca::resources::operation::Operation;
+use pca::resources::snapshot::cert_listing;
+
+const TAG: &str = "1a2b3c4d-5e6f7a8b";
+const CA_GONE: &str = "The CA doesn't exist.";
+const CERT_GONE: &str = "The certificate doesn't exist.";
+
+fn data_for(server: &TestServer) -> PcaData {
+    let client = server.client().max_retries(0).build().expect("client");
+    PcaData {
+        settings: Err("built by the test".into()),
+        client: Ok(client),
+        revoked_cache: Default::default(),
+        cert_listings: Default::default(),
+        ca_listing: Default::default(),
+    }
+}
+
+fn client(data: &PcaData) -> &Client {
+    data.client.as_ref().expect("client")
+}
+
+fn ca_record() -> Value {
+    json!({
+        "caInfo": {"caTag": TAG, "alias": "corp-root", "caType": "PRIVATE_ROOT",
+                   "status": "ACTIVE", "rgstDate": 1_721_105_212_000_i64},
+        "caCertInfo": {"commonName": "Corp Root"}
+    })
+}
+
+fn page(serials: &[&str], page_no: u32, pages: u32) -> Reply {
+    Reply::ok(json!({"totalCnt": serials.len(), "listCerts": serials,
+                     "totalPageNo": pages, "currentPageNo": page_no}))
+}
+
+fn count(server: &TestServer, op: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.op == Some(op))
+        .count()
+}
+
+/// A CRL signed by a throwaway CA that lists `serials`.
+fn crl_pem(serials: &[&[u8]]) -> String {
+    use rcgen::{
+        CertificateParams, CertificateRevocationListParams, IsCa, KeyIdMethod, KeyPair,
+        KeyUsagePurpose, RevokedCertParams, SerialNumber, date_time_ymd,
+    };
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let issuer = rcgen::Issuer::new(params, &key);
+    CertificateRevocationListParams {
+        this_update: date_time_ymd(2026, 12, 1),
+        next_update: date_time_ymd(2026, 12, 8),
+        crl_number: SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: serials
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(s),
+                revocation_time: date_time_ymd(2026, 12, 1),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&issuer)
+    .expect("crl")
+    .pem()
+    .expect("pem")
+}
+
+/// Row 69 ("the certificate doesn't exist") from a list page is no proof that the CA is
+/// gone: Get CA answers, the CA exists, so the read fails with the list's error instead of
+/// making every certificate of the CA gone (Terraform would issue them all again).
+#[tokio::test]
+async fn a_list_not_found_for_a_ca_that_exists_is_an_error_not_gone() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") => Reply::error(400, "NOT_EXIST_CERT", CERT_GONE),
+        Some("Get CA") => Reply::ok(ca_record()),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let err = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect_err("the CA exists: the list's answer is an error");
+    assert_eq!(err.operation(), Some("Get End Cert List"), "{err}");
+    assert!(err.to_string().contains(CERT_GONE), "{err}");
+    assert_eq!(count(&server, "Get CA"), 1, "Get CA was asked");
+    // The failure is not kept: the next read asks again.
+    cert_listing(&data, client(&data), TAG)
+        .await
+        .expect_err("still an error");
+    assert_eq!(count(&server, "Get End Cert List"), 2);
+}
+
+/// The same holds for a bare 404 in the service envelope (NOT_FOUND) from the list.
+#[tokio::test]
+async fn a_list_404_for_a_ca_that_exists_is_an_error_not_gone() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") => Reply::error(404, "NOT_FOUND", "Not Found"),
+        Some("Get CA") => Reply::ok(ca_record()),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let err = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect_err("the CA exists");
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.operation(), Some("Get End Cert List"));
+}
+
+/// Row 68 from the list, confirmed by row 68 from Get CA: the CA is gone, and so are its
+/// certificates.
+#[tokio::test]
+async fn a_ca_gone_by_get_ca_makes_its_certificates_gone() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") | Some("Get CA") => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let listing = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect("a gone CA is an answer");
+    assert!(listing.ca_gone);
+    assert!(listing.is_empty());
+    // Kept for the process: the CA's other certificates read it without a request.
+    cert_listing(&data, client(&data), TAG).await.expect("kept");
+    assert_eq!(count(&server, "Get End Cert List"), 1);
+    assert_eq!(count(&server, "Get CA"), 1);
+}
+
+/// When Get CA itself fails, that failure is the read's error (nothing is gone).
+#[tokio::test]
+async fn a_failing_get_ca_is_the_error() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
+        Some("Get CA") => Reply::error(400, "INVALID_INPUT", "Invalid input."),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let err = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect_err("not known to be gone");
+    assert_eq!(err.operation(), Some("Get CA"), "{err}");
+}
+
+/// A walk that failed part-way is retried from a fresh page 1: the list may have changed
+/// length, and the first walk's page 1 (here: 2 pages) is out of date (now: 1 page).
+#[tokio::test]
+async fn a_retried_walk_reads_page_one_again() {
+    let pages_one = Arc::new(Mutex::new(0u32));
+    let seen = pages_one.clone();
+    let server = TestServer::start(move |r: &Recorded| match (r.op, r.page_no()) {
+        (Some("Get End Cert List"), Some(1)) => {
+            let mut n = seen.lock().expect("lock");
+            *n += 1;
+            if *n == 1 {
+                page(&["0a:01"], 1, 2)
+            } else {
+                page(&["0a:01", "0a:02"], 1, 1)
+            }
+        }
+        (Some("Get End Cert List"), Some(2)) => Reply::error(400, "INVALID_INPUT", "Invalid."),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    cert_listing(&data, client(&data), TAG)
+        .await
+        .expect_err("page 2 fails");
+    let listing = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect("the fresh page 1 is the whole list");
+    assert!(listing.contains("0a:01") && listing.contains("0a:02"));
+    assert_eq!(*pages_one.lock().expect("lock"), 2, "page 1 read again");
+    let page_two = server
+        .requests()
+        .iter()
+        .filter(|r| r.page_no() == Some(2))
+        .count();
+    assert_eq!(page_two, 1, "the second walk did not ask for page 2");
+}
+
+/// A CRL the provider cannot read is an error naming the operation, never "nothing is
+/// revoked"; it is not kept, so the next read fetches the CRL again.
+#[tokio::test]
+async fn an_unreadable_crl_is_an_error_and_not_kept() {
+    let good = crl_pem(&[&[0x3a, 0x1f]]);
+    let calls = Arc::new(Mutex::new(0u32));
+    let seen = calls.clone();
+    let server = TestServer::start(move |r: &Recorded| match r.op {
+        Some("Get CA CRL") => {
+            let mut n = seen.lock().expect("lock");
+            *n += 1;
+            if *n == 1 {
+                Reply::ok(json!(
+                    "-----BEGIN X509 CRL-----\nbm90IGEgQ1JM\n-----END X509 CRL-----"
+                ))
+            } else {
+                Reply::ok(json!(good))
+            }
+        }
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let err = revoked_serials(&data, client(&data), TAG)
+        .await
+        .expect_err("an unreadable CRL");
+    assert!(matches!(err, ClientError::Decode { .. }), "{err:?}");
+    assert_eq!(err.operation(), Some("Get CA CRL"));
+    assert!(err.to_string().contains("not a PEM X.509 CRL"), "{err}");
+    let revoked = revoked_serials(&data, client(&data), TAG)
+        .await
+        .expect("the next read fetches it again");
+    assert!(revoked.contains("3a:1f"), "{revoked:?}");
+    // Now kept.
+    revoked_serials(&data, client(&data), TAG)
+        .await
+        .expect("kept");
+    assert_eq!(*calls.lock().expect("lock"), 2);
+}
+
+/// Rotate CRL drops the CA's cached CRL; Trim CA drops its CRL and its certificate list.
+/// Both whether the answer arrived or not.
+#[tokio::test]
+async fn rotate_crl_and_trim_ca_drop_what_they_change() {
+    let crl = crl_pem(&[]);
+    let fail_ops = Arc::new(Mutex::new(false));
+    let failing = fail_ops.clone();
+    let server = TestServer::start(move |r: &Recorded| match r.op {
+        Some("Get CA CRL") => Reply::ok(json!(crl)),
+        Some("Get End Cert List") => page(&["0a:01"], 1, 1),
+        Some("Rotate CRL") | Some("Trim CA") if *failing.lock().expect("lock") => {
+            Reply::error(400, "INVALID_INPUT", "Invalid.")
+        }
+        Some("Rotate CRL") | Some("Trim CA") => Reply::ok(Value::Null),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let c = client(&data);
+    let tag = CaTag::from(TAG);
+    let read_both = || async {
+        revoked_serials(&data, c, TAG).await.expect("crl");
+        cert_listing(&data, c, TAG).await.expect("listing");
+    };
+    read_both().await;
+    read_both().await;
+    assert_eq!(
+        (
+            count(&server, "Get CA CRL"),
+            count(&server, "Get End Cert List")
+        ),
+        (1, 1)
+    );
+
+    Operation::RotateCrl
+        .run(&data, c, &tag)
+        .await
+        .expect("rotate");
+    read_both().await;
+    assert_eq!(
+        (
+            count(&server, "Get CA CRL"),
+            count(&server, "Get End Cert List")
+        ),
+        (2, 1)
+    );
+
+    Operation::TrimCa.run(&data, c, &tag).await.expect("trim");
+    read_both().await;
+    assert_eq!(
+        (
+            count(&server, "Get CA CRL"),
+            count(&server, "Get End Cert List")
+        ),
+        (3, 2)
+    );
+
+    *fail_ops.lock().expect("lock") = true;
+    Operation::RotateCrl
+        .run(&data, c, &tag)
+        .await
+        .expect_err("rotate fails");
+    Operation::TrimCa
+        .run(&data, c, &tag)
+        .await
+        .expect_err("trim fails");
+    read_both().await;
+    assert_eq!(
+        (
+            count(&server, "Get CA CRL"),
+            count(&server, "Get End Cert List")
+        ),
+        (4, 3)
+    );
+}
