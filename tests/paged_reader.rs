@@ -153,6 +153,27 @@ async fn a_ca_gone_by_get_ca_makes_its_certificates_gone() {
     assert_eq!(count(&server, "Get CA"), 1);
 }
 
+/// A CA that Get CA shows scheduled for deletion (`DESTROYING`) counts as gone, as it does
+/// for `pca_ca`, once its list has said "not found".
+#[tokio::test]
+async fn a_destroying_ca_makes_its_certificates_gone() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
+        Some("Get CA") => {
+            let mut record = ca_record();
+            record["caInfo"]["status"] = json!("DESTROYING");
+            Reply::ok(record)
+        }
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let listing = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect("a CA being destroyed is an answer");
+    assert!(listing.ca_gone);
+}
+
 /// When Get CA itself fails, that failure is the read's error (nothing is gone).
 #[tokio::test]
 async fn a_failing_get_ca_is_the_error() {

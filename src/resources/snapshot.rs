@@ -14,7 +14,7 @@
 //! a CA in the process drops the list ([`note_ca_changed`]).
 
 use super::common::{canonical_serial, revoked_serials};
-use crate::api::model::{CaRecord, CaTag, GetEndCertListData, PageQuery};
+use crate::api::model::{CaRecord, CaStatus, CaTag, GetEndCertListData, PageQuery};
 use crate::client::{Client, ClientError};
 use crate::provider::PcaData;
 use std::collections::{HashMap, HashSet};
@@ -250,10 +250,11 @@ pub async fn cert_listing(
 /// Whether Get CA says the CA does not exist. A list page answering "not found" is not
 /// taken for the CA's absence on its own: the same answer can mean a certificate (row 69),
 /// a castore or a policy, and reading every certificate of a CA that still exists as gone
-/// would make Terraform issue them all again. An error of Get CA itself is returned.
+/// would make Terraform issue them all again. A CA scheduled for deletion (`DESTROYING`)
+/// counts as gone, as it does for `pca_ca`. An error of Get CA itself is returned.
 async fn ca_is_gone(client: &Client, ca_tag: &str) -> Result<bool, ClientError> {
     match client.get_ca(&CaTag::from(ca_tag)).await {
-        Ok(_) => Ok(false),
+        Ok(record) => Ok(record.ca_info.and_then(|i| i.status) == Some(CaStatus::Destroying)),
         Err(e) if e.is_not_found() => Ok(true),
         Err(e) => Err(e),
     }
