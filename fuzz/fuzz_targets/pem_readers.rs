@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = common::pem_content(text);
     let _ = common::csr_key_params(text);
     let _ = common::cert_summary(text);
-    let _ = common::crl_serials(text);
+    let _ = common::parse_crl(text);
     let arg = [Value::String(text.to_owned())];
     let _ = pca::functions::parse_csr::ParseCsr.call(&arg);
     let _ = pca::functions::parse_certificate::ParseCertificate.call(&arg);

@@ -307,7 +307,7 @@ impl Resource for CaResource {
                 status: CaStatus::Deactivated,
                 memo: plan.memo.known().cloned(),
             };
-            if let Err(e) = client.update_ca(&tag, &upd).await {
+            if let Err(e) = snapshot::ca_write(data, client.update_ca(&tag, &upd)).await {
                 // The CA exists: keep it in state (tainted) and say what failed.
                 api_error(diags, "CA Created, but Could Not Be Deactivated", &e);
             }

@@ -7,7 +7,8 @@
 //! Nothing reads stale in the same process: a create adds its serial to a snapshot already
 //! taken, a revoke or Rotate CRL drops the CA's cached CRL, and Trim CA drops the CA's
 //! snapshot and CRL. A list page that answers "not found" makes the CA's certificates gone
-//! only when Get CA confirms that the CA is gone.
+//! only when Get CA confirms that the CA is gone; otherwise each certificate is read on its
+//! own.
 //!
 //! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
@@ -30,7 +31,7 @@ pub const PREFETCH_PAGES: u32 = 10;
 /// Which certificates of one CA exist.
 #[derive(Debug, Default)]
 pub struct CertListing {
-    /// The CA itself is gone (its list answered "not found").
+    /// The CA itself is gone (its list answered "not found", and Get CA confirmed it).
     pub ca_gone: bool,
     serials: Mutex<HashSet<String>>,
 }
@@ -231,16 +232,14 @@ pub async fn cert_listing(
                 Ok(serials) => Ok(Arc::new(CertListing::new(
                     serials.iter().map(|s| s.as_str().to_owned()),
                 ))),
-                Err(e) => {
-                    if e.is_not_found() && ca_is_gone(client, ca_tag).await? {
-                        Ok(Arc::new(CertListing {
-                            ca_gone: true,
-                            ..CertListing::default()
-                        }))
-                    } else {
-                        Err(e)
-                    }
-                }
+                // The list says "not found" for a CA: gone if Get CA agrees; if the CA
+                // exists, an empty listing, so that each certificate is read on its own
+                // (Get End Cert) rather than any of them taken for gone.
+                Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
+                    ca_gone: ca_is_gone(client, ca_tag).await?,
+                    ..CertListing::default()
+                })),
+                Err(e) => Err(e),
             }
         })
         .await
@@ -249,8 +248,8 @@ pub async fn cert_listing(
 
 /// Whether Get CA says the CA does not exist. A list page answering "not found" is not
 /// taken for the CA's absence on its own: the same answer can mean a certificate (row 69),
-/// a castore or a policy, and reading every certificate of a CA that still exists as gone
-/// would make Terraform issue them all again. A CA scheduled for deletion (`DESTROYING`)
+/// a castore or a policy, or an empty or shrunk list, and reading every certificate of a
+/// CA that still exists as gone would make Terraform issue them all again. A CA scheduled for deletion (`DESTROYING`)
 /// counts as gone, as it does for `pca_ca`. An error of Get CA itself is returned.
 async fn ca_is_gone(client: &Client, ca_tag: &str) -> Result<bool, ClientError> {
     match client.get_ca(&CaTag::from(ca_tag)).await {
