@@ -57,6 +57,14 @@ fn count(server: &TestServer, op: &str) -> usize {
         .count()
 }
 
+/// How many requests read the CA's CRL and its certificate list pages.
+fn reads(server: &TestServer) -> (usize, usize) {
+    (
+        count(server, "Get CA CRL"),
+        count(server, "Get End Cert List"),
+    )
+}
+
 /// A CRL signed by a throwaway CA that lists `serials`.
 fn crl_pem(serials: &[&[u8]]) -> String {
     use rcgen::{
@@ -291,36 +299,18 @@ async fn rotate_crl_and_trim_ca_drop_what_they_change() {
     };
     read_both().await;
     read_both().await;
-    assert_eq!(
-        (
-            count(&server, "Get CA CRL"),
-            count(&server, "Get End Cert List")
-        ),
-        (1, 1)
-    );
+    assert_eq!(reads(&server), (1, 1));
 
     Operation::RotateCrl
         .run(&data, c, &tag)
         .await
         .expect("rotate");
     read_both().await;
-    assert_eq!(
-        (
-            count(&server, "Get CA CRL"),
-            count(&server, "Get End Cert List")
-        ),
-        (2, 1)
-    );
+    assert_eq!(reads(&server), (2, 1));
 
     Operation::TrimCa.run(&data, c, &tag).await.expect("trim");
     read_both().await;
-    assert_eq!(
-        (
-            count(&server, "Get CA CRL"),
-            count(&server, "Get End Cert List")
-        ),
-        (3, 2)
-    );
+    assert_eq!(reads(&server), (3, 2));
 
     *fail_ops.lock().expect("lock") = true;
     Operation::RotateCrl
@@ -328,23 +318,11 @@ async fn rotate_crl_and_trim_ca_drop_what_they_change() {
         .await
         .expect_err("rotate fails");
     read_both().await;
-    assert_eq!(
-        (
-            count(&server, "Get CA CRL"),
-            count(&server, "Get End Cert List")
-        ),
-        (4, 2)
-    );
+    assert_eq!(reads(&server), (4, 2));
     Operation::TrimCa
         .run(&data, c, &tag)
         .await
         .expect_err("trim fails");
     read_both().await;
-    assert_eq!(
-        (
-            count(&server, "Get CA CRL"),
-            count(&server, "Get End Cert List")
-        ),
-        (5, 3)
-    );
+    assert_eq!(reads(&server), (5, 3));
 }

@@ -145,6 +145,17 @@ fn entry(data: &PcaData, ca_tag: &str) -> Arc<CaCerts> {
         .clone()
 }
 
+/// Page 1 of the CA's list, from the API.
+async fn fetch_first_page(
+    client: &Client,
+    ca_tag: &str,
+) -> Result<Arc<GetEndCertListData>, ClientError> {
+    client
+        .get_end_cert_list(&CaTag::from(ca_tag), &PageQuery::page(1))
+        .await
+        .map(Arc::new)
+}
+
 /// Page 1 of the CA's list, fetched once (a failure is not kept).
 async fn first_page(
     entry: &CaCerts,
@@ -153,12 +164,7 @@ async fn first_page(
 ) -> Result<Arc<GetEndCertListData>, ClientError> {
     entry
         .first_page
-        .get_or_try_init(|| async {
-            client
-                .get_end_cert_list(&CaTag::from(ca_tag), &PageQuery::page(1))
-                .await
-                .map(Arc::new)
-        })
+        .get_or_try_init(|| fetch_first_page(client, ca_tag))
         .await
         .cloned()
 }
@@ -212,11 +218,7 @@ pub async fn cert_listing(
                 // Page 1 as fetched ahead serves the first walk only: after a failed walk
                 // its `totalPageNo` may be out of date, so a retry reads it again.
                 let first = if entry.walked.swap(true, Ordering::SeqCst) {
-                    Arc::new(
-                        client
-                            .get_end_cert_list(&CaTag::from(ca_tag), &PageQuery::page(1))
-                            .await?,
-                    )
+                    fetch_first_page(client, ca_tag).await?
                 } else {
                     first_page(&entry, client, ca_tag).await?
                 };
@@ -249,8 +251,9 @@ pub async fn cert_listing(
 /// Whether Get CA says the CA does not exist. A list page answering "not found" is not
 /// taken for the CA's absence on its own: the same answer can mean a certificate (row 69),
 /// a castore or a policy, or an empty or shrunk list, and reading every certificate of a
-/// CA that still exists as gone would make Terraform issue them all again. A CA scheduled for deletion (`DESTROYING`)
-/// counts as gone, as it does for `pca_ca`. An error of Get CA itself is returned.
+/// CA that still exists as gone would make Terraform issue them all again. A CA scheduled
+/// for deletion (`DESTROYING`) counts as gone, as it does for `pca_ca`. An error of Get CA
+/// itself is returned.
 async fn ca_is_gone(client: &Client, ca_tag: &str) -> Result<bool, ClientError> {
     match client.get_ca(&CaTag::from(ca_tag)).await {
         Ok(record) => Ok(record.ca_info.and_then(|i| i.status) == Some(CaStatus::Destroying)),
