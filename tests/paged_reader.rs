@@ -15,7 +15,7 @@ use pca::client::{Client, ClientError};
 use pca::provider::PcaData;
 use pca::resources::common::revoked_serials;
 use pca::resources::operation::Operation;
-use pca::resources::snapshot::cert_listing;
+use pca::resources::snapshot::{PREFETCH_PAGES, cert_listing, read_ahead};
 
 const TAG: &str = "1a2b3c4d-5e6f7a8b";
 const CA_GONE: &str = "The CA doesn't exist.";
@@ -231,6 +231,42 @@ async fn a_retried_walk_reads_page_one_again() {
         .filter(|r| r.page_no() == Some(2))
         .count();
     assert_eq!(page_two, 1, "the second walk did not ask for page 2");
+}
+
+/// Page 1 read ahead (from the CA's refresh) may be out of date by the time the
+/// certificates are refreshed: here it says the list has more pages than are read ahead, the
+/// list has since shrunk to one page, and page 2 fails. The first reader does not fail: it
+/// walks once more from a fresh page 1.
+#[tokio::test]
+async fn a_walk_from_a_page_one_read_ahead_retries_from_a_fresh_one() {
+    let pages_one = Arc::new(Mutex::new(0u32));
+    let seen = pages_one.clone();
+    let server = TestServer::start(move |r: &Recorded| match (r.op, r.page_no()) {
+        (Some("Get End Cert List"), Some(1)) => {
+            let mut n = seen.lock().expect("lock");
+            *n += 1;
+            if *n == 1 {
+                page(&["0a:01"], 1, PREFETCH_PAGES + 1)
+            } else {
+                page(&["0a:01", "0a:02"], 1, 1)
+            }
+        }
+        (Some("Get End Cert List"), Some(_)) => Reply::error(400, "INVALID_INPUT", "Invalid."),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    read_ahead(&data, client(&data), TAG).await;
+    assert_eq!(
+        reads(&server),
+        (0, 1),
+        "page 1 only: more pages than read ahead"
+    );
+    let listing = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect("walked again from a fresh page 1");
+    assert!(listing.contains("0a:01") && listing.contains("0a:02"));
+    assert_eq!(*pages_one.lock().expect("lock"), 2, "page 1 read again");
 }
 
 /// A CRL the provider cannot read is an error naming the operation, never "nothing is

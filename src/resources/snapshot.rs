@@ -169,38 +169,41 @@ async fn first_page(
         .cloned()
 }
 
-/// Starts reading the CA's certificates in the background, so that they are ready when
-/// Terraform refreshes them (always after their CA, and only once it has expanded their
-/// instances, which takes it a while at fleet size). Called by `pca_ca`'s refresh; page 1
-/// goes out together with the CA's own read. When page 1 lists certificates and the list
-/// has at most [`PREFETCH_PAGES`] pages, the other pages and the CA's CRL follow. So a
-/// configuration that manages a CA but none of its certificates pays at most
-/// [`PREFETCH_PAGES`] + 1 requests per CA and command; one that manages them pays nothing
-/// extra, as its certificates' refresh reads the same pages and CRL.
+/// Starts reading the CA's certificates in the background ([`read_ahead`]), so that they
+/// are ready when Terraform refreshes them (always after their CA, and only once it has
+/// expanded their instances, which takes it a while at fleet size). Called by `pca_ca`'s
+/// refresh, so that page 1 goes out together with the CA's own read.
 pub fn prefetch(data: &PcaData, client: &Client, ca_tag: &str) {
     let entry = entry(data, ca_tag);
     if entry.first_page.initialized() || entry.listing.initialized() {
         return;
     }
     let (data, client, tag) = (data.clone(), client.clone(), ca_tag.to_owned());
-    tokio::spawn(async move {
-        // Failures are not kept: the certificates' refresh reads again and reports the
-        // error there.
-        let Ok(first) = first_page(&entry, &client, &tag).await else {
-            return;
-        };
-        // Without `totalPageNo` the length of the list is unknown: no further reads ahead.
-        let Some(pages) = first.total_page_no else {
-            return;
-        };
-        if first.list_certs.is_empty() || pages > i64::from(PREFETCH_PAGES) {
-            return;
-        }
-        let _ = tokio::join!(
-            cert_listing(&data, &client, &tag),
-            revoked_serials(&data, &client, &tag)
-        );
-    });
+    tokio::spawn(async move { read_ahead(&data, &client, &tag).await });
+}
+
+/// Reads the CA's certificates ahead of their refresh: page 1, then, when it lists
+/// certificates and the list has at most [`PREFETCH_PAGES`] pages, the other pages and the
+/// CA's CRL. So a configuration that manages a CA but none of its certificates pays at most
+/// [`PREFETCH_PAGES`] + 1 requests per CA and command; one that manages them pays nothing
+/// extra, as its certificates' refresh reads the same pages and CRL. Failures are not kept:
+/// the certificates' refresh reads again and reports the error there.
+pub async fn read_ahead(data: &PcaData, client: &Client, ca_tag: &str) {
+    let entry = entry(data, ca_tag);
+    let Ok(first) = first_page(&entry, client, ca_tag).await else {
+        return;
+    };
+    // Without `totalPageNo` the length of the list is unknown: no further reads ahead.
+    let Some(pages) = first.total_page_no else {
+        return;
+    };
+    if first.list_certs.is_empty() || pages > i64::from(PREFETCH_PAGES) {
+        return;
+    }
+    let _ = tokio::join!(
+        cert_listing(data, client, ca_tag),
+        revoked_serials(data, client, ca_tag)
+    );
 }
 
 /// The CA's listing: fetched by the first caller, awaited by concurrent ones, then reused.
@@ -214,21 +217,28 @@ pub async fn cert_listing(
     entry
         .listing
         .get_or_try_init(|| async {
+            let tag = CaTag::from(ca_tag);
+            let rest = |first: Arc<GetEndCertListData>| {
+                client.get_end_cert_list_rest(
+                    &tag,
+                    GetEndCertListData::clone(&first),
+                    PAGES_IN_FLIGHT,
+                )
+            };
             let walk = async {
-                // Page 1 as fetched ahead serves the first walk only: after a failed walk
-                // its `totalPageNo` may be out of date, so a retry reads it again.
-                let first = if entry.walked.swap(true, Ordering::SeqCst) {
-                    fetch_first_page(client, ca_tag).await?
-                } else {
-                    first_page(&entry, client, ca_tag).await?
-                };
-                client
-                    .get_end_cert_list_rest(
-                        &CaTag::from(ca_tag),
-                        GetEndCertListData::clone(&first),
-                        PAGES_IN_FLIGHT,
-                    )
-                    .await
+                // Page 1 as kept in the entry serves the first walk only: after a failed
+                // walk its `totalPageNo` may be out of date, so a retry reads it again. A
+                // page 1 read ahead of this walk (by `prefetch`, while Terraform expanded
+                // the instances) may be out of date already: if the walk from it fails, it
+                // is walked once more from a fresh page 1 before the error counts.
+                if entry.walked.swap(true, Ordering::SeqCst) {
+                    return rest(fetch_first_page(client, ca_tag).await?).await;
+                }
+                let ahead = entry.first_page.initialized();
+                match rest(first_page(&entry, client, ca_tag).await?).await {
+                    Err(_) if ahead => rest(fetch_first_page(client, ca_tag).await?).await,
+                    done => done,
+                }
             };
             match walk.await {
                 Ok(serials) => Ok(Arc::new(CertListing::new(
