@@ -15,11 +15,12 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-fn rss_kib(pid: u32) -> Option<u64> {
+/// One `kB` field of `/proc/PID/status` (`VmRSS`, `RssAnon`, `RssFile`).
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
@@ -35,6 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let bin = plugin::provider_bin();
     let mut times = Vec::new();
     let mut rss = Vec::new();
+    let mut anon = Vec::new();
+    let mut file = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
         let mut child = Command::new(bin)
@@ -50,7 +53,8 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
         let elapsed = start.elapsed();
-        let mem = rss_kib(child.id()).unwrap_or(0);
+        let mib = |field| status_kib(child.id(), field).unwrap_or(0) as f64 / 1024.0;
+        let (mem, mem_anon, mem_file) = (mib("VmRSS"), mib("RssAnon"), mib("RssFile"));
         plugin::Handshake::parse(&line)?;
         let _ = Command::new("kill")
             .arg("-TERM")
@@ -58,10 +62,13 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             .status();
         child.wait()?;
         times.push(elapsed.as_secs_f64() * 1000.0);
-        rss.push(mem as f64 / 1024.0);
+        rss.push(mem);
+        anon.push(mem_anon);
+        file.push(mem_file);
     }
-    times.sort_by(f64::total_cmp);
-    rss.sort_by(f64::total_cmp);
+    for v in [&mut times, &mut rss, &mut anon, &mut file] {
+        v.sort_by(f64::total_cmp);
+    }
     let size = std::fs::metadata(bin).map(|m| m.len()).unwrap_or(0);
     println!(
         "handshake benchmark: {runs} runs of {bin} ({:.1} MiB)",
@@ -78,6 +85,12 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "  RSS at handshake: median {:.2} MiB, max {:.2} MiB (target < 8 MiB)",
         percentile(&rss, 0.5),
         percentile(&rss, 1.0)
+    );
+    println!(
+        "    of which anonymous (heap, stacks) median {:.2} MiB; file-backed median {:.2} MiB \
+         (pages of the binary and of libc mapped from the page cache, shared with it)",
+        percentile(&anon, 0.5),
+        percentile(&file, 0.5)
     );
     Ok(())
 }
