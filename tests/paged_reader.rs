@@ -196,10 +196,9 @@ async fn a_failing_get_ca_is_the_error() {
     assert_eq!(err.operation(), Some("Get CA"), "{err}");
 }
 
-/// A walk that failed part-way is retried from a fresh page 1: the list may have changed
-/// length, and the first walk's page 1 (here: 2 pages) is out of date (now: 1 page).
-#[tokio::test]
-async fn a_retried_walk_reads_page_one_again() {
+/// A list whose page 1 first says `stale_pages` pages (one certificate), then one page with
+/// two certificates; every other page fails. Also returns how many times page 1 was read.
+async fn shrunk_list(stale_pages: u32) -> (TestServer, Arc<Mutex<u32>>) {
     let pages_one = Arc::new(Mutex::new(0u32));
     let seen = pages_one.clone();
     let server = TestServer::start(move |r: &Recorded| match (r.op, r.page_no()) {
@@ -207,15 +206,23 @@ async fn a_retried_walk_reads_page_one_again() {
             let mut n = seen.lock().expect("lock");
             *n += 1;
             if *n == 1 {
-                page(&["0a:01"], 1, 2)
+                page(&["0a:01"], 1, stale_pages)
             } else {
                 page(&["0a:01", "0a:02"], 1, 1)
             }
         }
-        (Some("Get End Cert List"), Some(2)) => Reply::error(400, "INVALID_INPUT", "Invalid."),
+        (Some("Get End Cert List"), Some(_)) => Reply::error(400, "INVALID_INPUT", "Invalid."),
         _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
     })
     .await;
+    (server, pages_one)
+}
+
+/// A walk that failed part-way is retried from a fresh page 1: the list may have changed
+/// length, and the first walk's page 1 (here: 2 pages) is out of date (now: 1 page).
+#[tokio::test]
+async fn a_retried_walk_reads_page_one_again() {
+    let (server, pages_one) = shrunk_list(2).await;
     let data = data_for(&server);
     cert_listing(&data, client(&data), TAG)
         .await
@@ -239,22 +246,7 @@ async fn a_retried_walk_reads_page_one_again() {
 /// walks once more from a fresh page 1.
 #[tokio::test]
 async fn a_walk_from_a_page_one_read_ahead_retries_from_a_fresh_one() {
-    let pages_one = Arc::new(Mutex::new(0u32));
-    let seen = pages_one.clone();
-    let server = TestServer::start(move |r: &Recorded| match (r.op, r.page_no()) {
-        (Some("Get End Cert List"), Some(1)) => {
-            let mut n = seen.lock().expect("lock");
-            *n += 1;
-            if *n == 1 {
-                page(&["0a:01"], 1, PREFETCH_PAGES + 1)
-            } else {
-                page(&["0a:01", "0a:02"], 1, 1)
-            }
-        }
-        (Some("Get End Cert List"), Some(_)) => Reply::error(400, "INVALID_INPUT", "Invalid."),
-        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
-    })
-    .await;
+    let (server, pages_one) = shrunk_list(PREFETCH_PAGES + 1).await;
     let data = data_for(&server);
     read_ahead(&data, client(&data), TAG).await;
     assert_eq!(
