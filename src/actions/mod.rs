@@ -77,7 +77,12 @@ impl<T: CaOperationAction> Action for T {
         progress: &Progress,
         diags: &mut Diagnostics,
     ) {
-        let (Some(client), Some(data)) = (client(ctx, diags), ctx.data(diags)) else {
+        // `client` reports an unconfigured provider; only then ask for the data, so that
+        // case is reported once.
+        let Some(client) = client(ctx, diags) else {
+            return;
+        };
+        let Some(data) = ctx.data(diags) else {
             return;
         };
         let tag = config.ca_tag.known().cloned().unwrap_or_default();
@@ -121,6 +126,44 @@ mod tests {
                 s.block.lint()
             );
             assert!(a.type_name().starts_with("pca_"));
+        }
+    }
+
+    #[test]
+    fn an_unconfigured_provider_is_reported_once() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let ctx = Ctx::new(None, tokio::sync::watch::channel(false).1);
+        let config = CaActionModel {
+            ca_tag: Val::Known("aaaa-bbbb".into()),
+        };
+        for (name, diags) in [
+            ("rotate_crl", {
+                let mut d = Diagnostics::new();
+                rt.block_on(Action::invoke(
+                    &rotate_crl::RotateCrlAction,
+                    &ctx,
+                    config.clone(),
+                    &Progress::discard(),
+                    &mut d,
+                ));
+                d
+            }),
+            ("trim_ca", {
+                let mut d = Diagnostics::new();
+                rt.block_on(Action::invoke(
+                    &trim_ca::TrimCaAction,
+                    &ctx,
+                    config.clone(),
+                    &Progress::discard(),
+                    &mut d,
+                ));
+                d
+            }),
+        ] {
+            assert!(diags.has_errors(), "{name}");
+            assert_eq!(diags.len(), 1, "{name}: {diags:?}");
         }
     }
 }
