@@ -6,6 +6,7 @@
 mod client_support;
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -15,7 +16,7 @@ use pca::client::{Client, ClientError};
 use pca::provider::PcaData;
 use pca::resources::common::revoked_serials;
 use pca::resources::operation::Operation;
-use pca::resources::snapshot::{PREFETCH_PAGES, cert_listing, read_ahead};
+use pca::resources::snapshot::{PREFETCH_PAGES, cert_listing, note_created, read_ahead};
 
 const TAG: &str = "1a2b3c4d-5e6f7a8b";
 const CA_GONE: &str = "The CA doesn't exist.";
@@ -353,4 +354,37 @@ async fn rotate_crl_and_trim_ca_drop_what_they_change() {
         .expect_err("trim fails");
     read_both().await;
     assert_eq!(reads(&server), (5, 3));
+}
+
+/// A certificate created while its CA's list is being walked (a page read before it
+/// existed lacks it) is held by the listing that walk gives, and the walk is not repeated;
+/// one created after the walk is held too.
+#[tokio::test]
+async fn a_certificate_created_during_a_walk_is_in_its_listing() {
+    let server = TestServer::start(|r| match r.op {
+        Some("Get End Cert List") => {
+            Reply::Delay(Duration::from_millis(300), Box::new(page(&["0a:01"], 1, 1)))
+        }
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let walk = tokio::spawn({
+        let data = data.clone();
+        async move { cert_listing(&data, client(&data), TAG).await.map(|_| ()) }
+    });
+    while count(&server, "Get End Cert List") == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    note_created(&data, TAG, "0A:02");
+    let listing = cert_listing(&data, client(&data), TAG)
+        .await
+        .expect("the walk in flight");
+    assert!(listing.contains("0a:01"), "listed");
+    assert!(listing.contains("0a:02"), "created during the walk");
+    assert_eq!(listing.len(), 2);
+    walk.await.expect("join").expect("the first reader");
+    note_created(&data, TAG, "0a:03");
+    assert!(listing.contains("0A03"), "created after the walk");
+    assert_eq!(count(&server, "Get End Cert List"), 1, "one walk");
 }

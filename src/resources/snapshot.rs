@@ -4,11 +4,11 @@
 //! Revocation comes from the CA's CRL ([`super::common::revoked_serials`], also once per CA
 //! and process). A certificate is immutable, so nothing else can change after creation.
 //!
-//! Nothing reads stale in the same process: a create adds its serial to a snapshot already
-//! taken, a revoke or Rotate CRL drops the CA's cached CRL, and Trim CA drops the CA's
-//! snapshot and CRL. A list page that answers "not found" makes the CA's certificates gone
-//! only when Get CA confirms that the CA is gone; otherwise each certificate is read on its
-//! own.
+//! Nothing reads stale in the same process: a create adds its serial to the CA's snapshot
+//! (taken, being taken or still to come), a revoke or Rotate CRL drops the CA's cached CRL,
+//! and Trim CA drops the CA's snapshot and CRL. A list page that answers "not found" makes
+//! the CA's certificates gone only when Get CA confirms that the CA is gone; otherwise each
+//! certificate is read on its own.
 //!
 //! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
@@ -28,12 +28,20 @@ const PAGES_IN_FLIGHT: usize = 4;
 /// The longest certificate list [`prefetch`] reads whole, in pages.
 pub const PREFETCH_PAGES: u32 = 10;
 
+/// Canonical serials of the certificates created in this process under one CA: shared by
+/// the CA's entry and every listing taken from it, so that a certificate created while the
+/// list is being walked is held by the listing that walk gives.
+type Created = Arc<Mutex<HashSet<String>>>;
+
 /// Which certificates of one CA exist.
 #[derive(Debug, Default)]
 pub struct CertListing {
     /// The CA itself is gone (its list answered "not found", and Get CA confirmed it).
     pub ca_gone: bool,
-    serials: Mutex<HashSet<String>>,
+    /// The serials the list gave.
+    serials: HashSet<String>,
+    /// The serials created in this process since (see [`Created`]).
+    created: Created,
 }
 
 impl CertListing {
@@ -41,37 +49,29 @@ impl CertListing {
     pub fn new<S: AsRef<str>>(serials: impl IntoIterator<Item = S>) -> CertListing {
         CertListing {
             ca_gone: false,
-            serials: Mutex::new(
-                serials
-                    .into_iter()
-                    .map(|s| canonical_serial(s.as_ref()))
-                    .collect(),
-            ),
+            serials: serials
+                .into_iter()
+                .map(|s| canonical_serial(s.as_ref()))
+                .collect(),
+            created: Created::default(),
         }
     }
 
     /// Whether the list holds `serial` (any form).
     pub fn contains(&self, serial: &str) -> bool {
-        self.serials
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&canonical_serial(serial))
+        let serial = canonical_serial(serial);
+        self.serials.contains(&serial) || lock(&self.created).contains(&serial)
     }
 
     /// Adds a serial (a certificate created after the snapshot).
     pub fn insert(&self, serial: &str) {
-        self.serials
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(canonical_serial(serial));
+        lock(&self.created).insert(canonical_serial(serial));
     }
 
     /// How many certificates the listing holds.
     pub fn len(&self) -> usize {
-        self.serials
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        let created = lock(&self.created);
+        self.serials.len() + created.difference(&self.serials).count()
     }
 
     /// True when the listing holds no certificate.
@@ -134,12 +134,16 @@ pub struct CaCerts {
     listing: tokio::sync::OnceCell<Arc<CertListing>>,
     /// Whether a walk of the list has started (and so used `first_page`).
     walked: AtomicBool,
+    /// Certificates created in this process, shared with the listing.
+    created: Created,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn entry(data: &PcaData, ca_tag: &str) -> Arc<CaCerts> {
-    data.cert_listings
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
+    lock(&data.cert_listings)
         .entry(ca_tag.to_owned())
         .or_default()
         .clone()
@@ -241,14 +245,16 @@ pub async fn cert_listing(
                 }
             };
             match walk.await {
-                Ok(serials) => Ok(Arc::new(CertListing::new(
-                    serials.iter().map(|s| s.as_str().to_owned()),
-                ))),
+                Ok(serials) => Ok(Arc::new(CertListing {
+                    created: entry.created.clone(),
+                    ..CertListing::new(serials.iter().map(|s| s.as_str()))
+                })),
                 // The list says "not found" for a CA: gone if Get CA agrees; if the CA
                 // exists, an empty listing, so that each certificate is read on its own
                 // (Get End Cert) rather than any of them taken for gone.
                 Err(e) if e.is_not_found() => Ok(Arc::new(CertListing {
                     ca_gone: ca_is_gone(client, ca_tag).await?,
+                    created: entry.created.clone(),
                     ..CertListing::default()
                 })),
                 Err(e) => Err(e),
@@ -272,39 +278,22 @@ async fn ca_is_gone(client: &Client, ca_tag: &str) -> Result<bool, ClientError> 
     }
 }
 
-/// A certificate was created: a snapshot already taken of its CA now holds it too; a page
-/// or a snapshot still being fetched may predate it, so it is dropped and fetched afresh.
+/// A certificate was created: the CA's listing holds it from now on, whether it was taken
+/// already, is being walked (a page read before the certificate existed may lack it) or is
+/// taken later.
 pub fn note_created(data: &PcaData, ca_tag: &str, serial: &str) {
-    let mut all = data
-        .cert_listings
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    match all.get(ca_tag).and_then(|e| e.listing.get().cloned()) {
-        Some(listing) => listing.insert(serial),
-        None => {
-            all.remove(ca_tag);
-        }
-    }
+    lock(&entry(data, ca_tag).created).insert(canonical_serial(serial));
 }
 
 /// A certificate was revoked, or the CRL rotated: the CA's cached CRL is out of date.
 pub async fn note_crl_changed(data: &PcaData, ca_tag: &str) {
-    data.revoked_cache
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(ca_tag);
+    lock(&data.revoked_cache).remove(ca_tag);
 }
 
 /// Certificates left the CA's list (Trim CA): its snapshot and CRL are out of date.
 pub async fn note_trimmed(data: &PcaData, ca_tag: &str) {
-    data.cert_listings
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(ca_tag);
-    data.revoked_cache
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(ca_tag);
+    lock(&data.cert_listings).remove(ca_tag);
+    lock(&data.revoked_cache).remove(ca_tag);
 }
 
 #[cfg(test)]
