@@ -155,7 +155,7 @@ mod tests {
                 rt.block_on(Action::invoke(
                     &trim_ca::TrimCaAction,
                     &ctx,
-                    config.clone(),
+                    config,
                     &Progress::discard(),
                     &mut d,
                 ));
