@@ -62,6 +62,8 @@ pub struct PcaData {
     pub cert_listings: crate::resources::snapshot::CertListings,
     /// The account's CAs: one Get CA List walk per provider process.
     pub ca_listing: crate::resources::snapshot::CaListing,
+    /// Each CA's users: one Get CA User List per CA and provider process.
+    pub user_lists: crate::resources::snapshot::UserLists,
 }
 
 /// Revoked serial numbers (lower-case colon hex) per CA tag: a cell per CA, filled once by
@@ -208,6 +210,7 @@ impl Provider for PcaProvider {
                 revoked_cache: RevokedCache::default(),
                 cert_listings: Default::default(),
                 ca_listing: Default::default(),
+                user_lists: Default::default(),
             });
         }
         match resolve(&config, &ProcessEnv) {
@@ -227,6 +230,7 @@ impl Provider for PcaProvider {
                     revoked_cache: RevokedCache::default(),
                     cert_listings: Default::default(),
                     ca_listing: Default::default(),
+                    user_lists: Default::default(),
                 })
             }
             Err((path, msg)) => {

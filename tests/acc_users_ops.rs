@@ -145,6 +145,80 @@ output "member_no" {{ value = pca_ca_user.u.member_no }}
     assert!(out.contains("Resources: 2 destroyed"), "{out}");
 }
 
+/// Many permissions on one CA refresh from one Get CA User List per plan (shared with
+/// `data "pca_ca_users"` of the same CA), and a permission removed behind Terraform's back
+/// is still seen.
+#[test]
+fn acc_pca_ca_users_of_one_ca_refresh_from_one_list() {
+    let emu = Emulator::start(&[]);
+    let ids = [
+        "6e4c1234-5678-90ab-cdef-1234567a9baa",
+        "7f5d2345-6789-01bc-def0-2345678b0cbb",
+        "8a6e3456-7890-12cd-ef01-3456789c1dcc",
+    ];
+    let body = format!(
+        r#"{ROOT}
+variable "ids" {{ default = ["{}", "{}", "{}"] }}
+resource "pca_ca_user" "u" {{
+  for_each = toset(var.ids)
+  ca_tag   = pca_ca.root.ca_tag
+  id_no    = each.value
+}}
+data "pca_ca_users" "all" {{
+  ca_tag     = pca_ca.root.ca_tag
+  depends_on = [pca_ca_user.u]
+}}
+output "listed" {{ value = length(data.pca_ca_users.all.users) }}
+"#,
+        ids[0], ids[1], ids[2]
+    );
+    let ws = workspace(&emu, &body);
+    let out = ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.contains("Resources: 4 added"), "{out}");
+    assert_eq!(ws.ok(&["output", "-raw", "listed"]), "3");
+    let tag = ws.ok(&["output", "-raw", "ca_tag"]);
+    let user_lists = |from: usize| {
+        emu.requests()
+            .into_iter()
+            .skip(from)
+            .filter(|r| r.starts_with("GET ") && r.contains("/users"))
+            .count()
+    };
+
+    let from = emu.requests().len();
+    assert_empty_plan(&ws, "after apply");
+    assert_eq!(
+        user_lists(from),
+        1,
+        "one list for three users and the data source"
+    );
+
+    // Removed through the API: the next plan adds that one again, from one list still.
+    let (rt, client) = api(&emu);
+    rt.block_on(client.delete_ca_user(&CaTag::from(tag.as_str()), &IdNo::from(ids[1])))
+        .expect("delete the user behind Terraform's back");
+    let from = emu.requests().len();
+    let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(2), "{plan}");
+    assert!(
+        flat(&plan.stdout).contains(&format!(r#"pca_ca_user.u["{}"] will be created"#, ids[1])),
+        "{plan}"
+    );
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "{plan}"
+    );
+    assert_eq!(user_lists(from), 1, "{:?}", emu.requests());
+
+    // The apply adds it back, and the data source read after it lists all three.
+    let out = ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.contains("Resources: 1 added"), "{out}");
+    assert_eq!(ws.ok(&["output", "-raw", "listed"]), "3");
+    assert_empty_plan(&ws, "after re-creation");
+    let out = ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(out.contains("Resources: 4 destroyed"), "{out}");
+}
+
 #[test]
 fn acc_pca_ca_user_bad_input_fails_at_plan() {
     let emu = Emulator::start(&[]);

@@ -1,7 +1,8 @@
 //! The paged reader of `pca_end_cert` (`resources::snapshot`) and the CRL cache against an
 //! in-test HTTP server, for answers the emulator never gives: a certificate list that says
 //! "not found" for a CA that still exists, a CRL that cannot be read, a list whose length
-//! changes between two walks; and what Rotate CRL and Trim CA drop from the caches.
+//! changes between two walks; what Rotate CRL and Trim CA drop from the caches; and the CA
+//! user list shared by `pca_ca_user` refreshes.
 
 mod client_support;
 
@@ -16,7 +17,9 @@ use pca::client::{Client, ClientError};
 use pca::provider::PcaData;
 use pca::resources::common::revoked_serials;
 use pca::resources::operation::Operation;
-use pca::resources::snapshot::{PREFETCH_PAGES, cert_listing, note_created, read_ahead};
+use pca::resources::snapshot::{
+    PREFETCH_PAGES, ca_users, cert_listing, note_created, read_ahead, user_write,
+};
 
 const TAG: &str = "1a2b3c4d-5e6f7a8b";
 const CA_GONE: &str = "The CA doesn't exist.";
@@ -30,6 +33,7 @@ fn data_for(server: &TestServer) -> PcaData {
         revoked_cache: Default::default(),
         cert_listings: Default::default(),
         ca_listing: Default::default(),
+        user_lists: Default::default(),
     }
 }
 
@@ -387,4 +391,96 @@ async fn a_certificate_created_during_a_walk_is_in_its_listing() {
     note_created(&data, TAG, "0a:03");
     assert!(listing.contains("0A03"), "created after the walk");
     assert_eq!(count(&server, "Get End Cert List"), 1, "one walk");
+}
+
+fn user(id_no: &str) -> Value {
+    json!({"idNo": id_no, "loginId": format!("login-{id_no}"), "mbrNo": 1234})
+}
+
+/// The CA's user list is read once per CA and process, however many readers ask at once;
+/// an add or delete drops it after the write (also when the write failed), so the next
+/// reader sees the change.
+#[tokio::test]
+async fn ca_users_are_read_once_per_ca_until_a_user_write() {
+    const A: &str = "6e4c1234-5678-90ab-cdef-1234567a9baa";
+    const B: &str = "7f5d2345-6789-01bc-def0-2345678b0cbb";
+    let users = Arc::new(Mutex::new(vec![user(A)]));
+    let listed = users.clone();
+    let server = TestServer::start(move |r: &Recorded| match r.op {
+        Some("Get CA User List") => Reply::Delay(
+            Duration::from_millis(100),
+            Box::new(Reply::ok(json!(listed.lock().expect("lock").clone()))),
+        ),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let c = client(&data);
+    let ids = |u: &Option<Arc<Vec<pca::api::model::CaUser>>>| -> Vec<String> {
+        u.as_ref()
+            .expect("the CA exists")
+            .iter()
+            .filter_map(|u| u.id_no.as_ref().map(|i| i.as_str().to_owned()))
+            .collect()
+    };
+    let (one, two, three) = tokio::join!(
+        ca_users(&data, c, TAG),
+        ca_users(&data, c, TAG),
+        ca_users(&data, c, TAG)
+    );
+    for u in [one, two, three] {
+        assert_eq!(ids(&u.expect("read")), vec![A.to_owned()]);
+    }
+    assert_eq!(
+        count(&server, "Get CA User List"),
+        1,
+        "one request for three readers"
+    );
+
+    // A write to another CA's users leaves this CA's list alone.
+    user_write(Some(&data), "0f0f0f0f-0f0f0f0f", async {}).await;
+    ca_users(&data, c, TAG).await.expect("kept");
+    assert_eq!(count(&server, "Get CA User List"), 1);
+
+    // A user added behind the cache: the write drops the list once it is done.
+    user_write(Some(&data), TAG, async {
+        users.lock().expect("lock").push(user(B));
+        Err::<(), &str>("the answer was lost")
+    })
+    .await
+    .expect_err("the write failed");
+    let now = ca_users(&data, c, TAG).await.expect("read again");
+    assert_eq!(ids(&now), vec![A.to_owned(), B.to_owned()]);
+    assert_eq!(count(&server, "Get CA User List"), 2);
+}
+
+/// A list that says the CA does not exist is an answer (kept: its users are gone); any
+/// other error is returned and not kept.
+#[tokio::test]
+async fn ca_users_keep_a_gone_ca_but_not_an_error() {
+    let calls = Arc::new(Mutex::new(0u32));
+    let seen = calls.clone();
+    let server = TestServer::start(move |r: &Recorded| match (r.op, r.request_uri()) {
+        (Some("Get CA User List"), uri) if uri.contains(TAG) => {
+            let mut n = seen.lock().expect("lock");
+            *n += 1;
+            if *n == 1 {
+                Reply::error(500, "INTERNAL", "Internal error.")
+            } else {
+                Reply::ok(json!([user("6e4c1234-5678-90ab-cdef-1234567a9baa")]))
+            }
+        }
+        (Some("Get CA User List"), _) => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await;
+    let data = data_for(&server);
+    let c = client(&data);
+    let gone = "0f0f0f0f-0f0f0f0f";
+    assert!(ca_users(&data, c, gone).await.expect("an answer").is_none());
+    assert!(ca_users(&data, c, gone).await.expect("kept").is_none());
+    ca_users(&data, c, TAG).await.expect_err("a server error");
+    let users = ca_users(&data, c, TAG).await.expect("read again");
+    assert_eq!(users.map(|u| u.len()), Some(1));
+    assert_eq!(count(&server, "Get CA User List"), 3);
 }

@@ -2,13 +2,15 @@
 //! order.
 
 use super::common::{ca_tag_attribute, no_ca, read_error};
-use crate::api::model::{CaTag, CaUser};
+use crate::api::model::CaUser;
 use crate::framework::diag::Diagnostics;
+use crate::framework::path::AttrPath;
 use crate::framework::resource::{Ctx, DataSource};
 use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::typed::Val;
 use crate::provider::PcaData;
 use crate::resources::common::client;
+use crate::resources::snapshot;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -74,9 +76,14 @@ impl DataSource for CaUsersDataSource {
         diags: &mut Diagnostics,
     ) -> Option<CaUsersModel> {
         let client = client(ctx, diags)?;
+        let data = ctx.data(diags)?;
         let tag = config.ca_tag.known().cloned().unwrap_or_default();
-        match client.get_ca_user_list(&CaTag::from(tag.as_str())).await {
-            Ok(users) => Some(to_model(config, &users)),
+        match snapshot::ca_users(data, client, &tag).await {
+            Ok(Some(users)) => Some(to_model(config, &users)),
+            Ok(None) => {
+                diags.error_at(AttrPath::root("ca_tag"), "Not Found", no_ca(&tag));
+                None
+            }
             Err(e) => {
                 read_error(diags, &e, "ca_tag", no_ca(&tag), "Unable to Read CA Users");
                 None

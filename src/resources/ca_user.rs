@@ -9,6 +9,7 @@
 //! others). Import by `<ca_tag>/<id_no>`.
 
 use super::common::{api_error, client};
+use super::snapshot;
 use crate::api::model::{AddCaUserRequest, CaTag, CaUser, IdNo};
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
@@ -145,7 +146,13 @@ impl Resource for CaUserResource {
         let req = AddCaUserRequest {
             id_no: IdNo::from(id_no.as_str()),
         };
-        if let Err(e) = client.add_ca_user(&CaTag::from(tag.as_str()), &req).await {
+        let added = snapshot::user_write(
+            ctx.data(diags),
+            &tag,
+            client.add_ca_user(&CaTag::from(tag.as_str()), &req),
+        )
+        .await;
+        if let Err(e) = added {
             api_error(diags, "Unable to Add CA User", &e);
             return None;
         }
@@ -184,11 +191,13 @@ impl Resource for CaUserResource {
         diags: &mut Diagnostics,
     ) -> Option<CaUserModel> {
         let client = client(ctx, diags)?;
+        let data = ctx.data(diags)?;
         let tag = state.ca_tag.known().cloned().unwrap_or_default();
         let id_no = state.id_no.known().cloned().unwrap_or_default();
-        let users = match client.get_ca_user_list(&CaTag::from(tag.as_str())).await {
-            Ok(u) => u,
-            Err(e) if e.is_not_found() => return None,
+        let users = match snapshot::ca_users(data, client, &tag).await {
+            Ok(Some(u)) => u,
+            // The CA is gone, and its users with it.
+            Ok(None) => return None,
             Err(e) => {
                 api_error(diags, "Unable to Read CA Users", &e);
                 return Some(state);
@@ -217,7 +226,13 @@ impl Resource for CaUserResource {
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
         let id_no = IdNo::from(state.id_no.known().cloned().unwrap_or_default());
-        match client.delete_ca_user(&tag, &id_no).await {
+        let deleted = snapshot::user_write(
+            ctx.data(diags),
+            tag.as_str(),
+            client.delete_ca_user(&tag, &id_no),
+        )
+        .await;
+        match deleted {
             Ok(()) => {}
             // Gone already: the CA, or the user's permission (`Invalid user.`, row 42).
             Err(e)

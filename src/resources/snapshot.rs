@@ -12,10 +12,12 @@
 //!
 //! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
 //! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
-//! a CA in the process drops the list ([`note_ca_changed`]).
+//! a CA in the process drops the list ([`note_ca_changed`]). So do `pca_ca_user` and
+//! `data "pca_ca_users"`: one Get CA User List per CA and process ([`ca_users`]), dropped
+//! after every grant or removal of a user of that CA in the process ([`user_write`]).
 
 use super::common::{canonical_serial, revoked_serials};
-use crate::api::model::{CaRecord, CaStatus, CaTag, GetEndCertListData, PageQuery};
+use crate::api::model::{CaRecord, CaStatus, CaTag, CaUser, GetEndCertListData, PageQuery};
 use crate::client::{Client, ClientError};
 use crate::provider::PcaData;
 use std::collections::{HashMap, HashSet};
@@ -119,6 +121,51 @@ pub async fn ca_write<T>(data: Option<&PcaData>, write: impl Future<Output = T>)
     let out = write.await;
     if let Some(data) = data {
         note_ca_changed(data).await;
+    }
+    out
+}
+
+/// The users of each CA, per CA tag: a cell per CA, filled once by the first reader while
+/// concurrent readers of the same CA wait. `None` in a cell: the list says the CA does not
+/// exist.
+pub type UserLists =
+    Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Option<Arc<Vec<CaUser>>>>>>>>;
+
+/// The CA's users (Get CA User List, which has no pages), read once per CA and provider
+/// process and shared by every `pca_ca_user` refresh and `pca_ca_users` read of the CA.
+/// `None` when the list answers that the CA does not exist (kept too); any other error is
+/// returned and not kept.
+pub async fn ca_users(
+    data: &PcaData,
+    client: &Client,
+    ca_tag: &str,
+) -> Result<Option<Arc<Vec<CaUser>>>, ClientError> {
+    let cell = lock(&data.user_lists)
+        .entry(ca_tag.to_owned())
+        .or_default()
+        .clone();
+    cell.get_or_try_init(|| async {
+        match client.get_ca_user_list(&CaTag::from(ca_tag)).await {
+            Ok(users) => Ok(Some(Arc::new(users))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    })
+    .await
+    .cloned()
+}
+
+/// Runs a write to a CA's users (add, delete), then drops that CA's user list whatever the
+/// outcome (a failed write may have taken effect). Dropped after the write, not before: a
+/// read that ran during the write may hold the list as it was.
+pub async fn user_write<T>(
+    data: Option<&PcaData>,
+    ca_tag: &str,
+    write: impl Future<Output = T>,
+) -> T {
+    let out = write.await;
+    if let Some(data) = data {
+        lock(&data.user_lists).remove(ca_tag);
     }
     out
 }
