@@ -178,7 +178,19 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
         .await
         .expect("update crl config");
     });
+    let from = emu.requests().len();
     let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    // `pca_ca` and `pca_ocsp` refresh from one Get CA List: no Get CA for either.
+    let reqs: Vec<String> = emu.requests().into_iter().skip(from).collect();
+    let get_ca = format!("GET /api/v1/ca/{tag} ");
+    assert!(!reqs.iter().any(|r| r.starts_with(&get_ca)), "{reqs:?}");
+    assert_eq!(
+        reqs.iter()
+            .filter(|r| r.starts_with("GET /api/v1/ca "))
+            .count(),
+        1,
+        "{reqs:?}"
+    );
     assert_eq!(plan.code, Some(2), "{plan}");
     assert!(
         plan.stdout.contains("pca_ocsp.root will be created")

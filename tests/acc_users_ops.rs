@@ -277,7 +277,16 @@ output "rotation_id" {{ value = pca_crl_rotation.r.id }}
         "RFC 3339: {last_run}"
     );
     assert!(ws.ok(&["output", "-raw", "rotation_id"]).starts_with(&tag));
+    let from = emu.requests().len();
     assert_empty_plan(&ws, "after the rotation");
+    // `pca_ca` and `pca_crl_rotation` refresh from one Get CA List: no Get CA.
+    let reqs: Vec<String> = emu.requests().into_iter().skip(from).collect();
+    assert!(
+        !reqs
+            .iter()
+            .any(|r| r.starts_with(&format!("GET /api/v1/ca/{tag} "))),
+        "{reqs:?}"
+    );
     assert_eq!(
         crl_number(&rt, &client, &tag),
         first,

@@ -1,8 +1,9 @@
 //! The paged reader of `pca_end_cert` (`resources::snapshot`) and the CRL cache against an
 //! in-test HTTP server, for answers the emulator never gives: a certificate list that says
 //! "not found" for a CA that still exists, a CRL that cannot be read, a list whose length
-//! changes between two walks; what Rotate CRL and Trim CA drop from the caches; and the CA
-//! user list shared by `pca_ca_user` refreshes.
+//! changes between two walks; what Rotate CRL and Trim CA drop from the caches; the CA
+//! user list shared by `pca_ca_user` refreshes; and CA list records too thin to answer a
+//! refresh (read with Get CA instead).
 
 mod client_support;
 
@@ -14,12 +15,17 @@ use serde_json::{Value, json};
 use client_support::{Recorded, Reply, TestServer};
 use pca::api::model::CaTag;
 use pca::client::{Client, ClientError};
+use pca::framework::diag::Diagnostics;
+use pca::framework::resource::{Ctx, Resource};
+use pca::framework::typed::Val;
 use pca::provider::PcaData;
 use pca::resources::common::revoked_serials;
+use pca::resources::ocsp::{OcspModel, OcspResource};
 use pca::resources::operation::Operation;
 use pca::resources::snapshot::{
     PREFETCH_PAGES, ca_users, cert_listing, note_created, read_ahead, user_write,
 };
+use pca::resources::sub_ca_activation::{SubCaActivationModel, SubCaActivationResource};
 
 const TAG: &str = "1a2b3c4d-5e6f7a8b";
 const CA_GONE: &str = "The CA doesn't exist.";
@@ -483,4 +489,68 @@ async fn ca_users_keep_a_gone_ca_but_not_an_error() {
     let users = ca_users(&data, c, TAG).await.expect("read again");
     assert_eq!(users.map(|u| u.len()), Some(1));
     assert_eq!(count(&server, "Get CA User List"), 3);
+}
+
+/// A CA list of one page holding `record`; Get CA answers `full`.
+async fn ca_list_and_get(record: Value, full: Value) -> TestServer {
+    TestServer::start(move |r: &Recorded| match r.op {
+        Some("Get CA List") => Reply::ok(json!({"totalCnt": 1, "totalPageNo": 1,
+                                                "currentPageNo": 1, "caInfoList": [record]})),
+        Some("Get CA") => Reply::ok(full.clone()),
+        _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
+    })
+    .await
+}
+
+fn ctx_for(data: PcaData) -> Ctx<PcaData> {
+    Ctx::new(Some(Arc::new(data)), tokio::sync::watch::channel(false).1)
+}
+
+/// `pca_ocsp` reads its CA from the CA list, but a listed record without its URLs is no
+/// proof that OCSP is off: the CA is read with Get CA, and OCSP stays.
+#[tokio::test]
+async fn ocsp_reads_a_ca_listed_without_urls_with_get_ca() {
+    const URL: &str = "http://ocsp.example.test/root";
+    let mut full = ca_record();
+    full["caInfo"]["urlInfo"] = json!({"ocsp": [URL], "crl": [], "ca": []});
+    let server = ca_list_and_get(ca_record(), full).await;
+    let ctx = ctx_for(data_for(&server));
+    let state = OcspModel {
+        id: Val::Known(TAG.into()),
+        ca_tag: Val::Known(TAG.into()),
+        ocsp_url: Val::Known(URL.into()),
+    };
+    let mut diags = Diagnostics::new();
+    let read = OcspResource.read(&ctx, state.clone(), &mut diags).await;
+    assert!(!diags.has_errors(), "{diags:?}");
+    assert_eq!(read, Some(state), "OCSP is still on");
+    assert_eq!(count(&server, "Get CA"), 1);
+}
+
+/// The same for `pca_sub_ca_activation`: an active sub CA listed without its certificate is
+/// read with Get CA, not taken for gone (which would plan to activate it again).
+#[tokio::test]
+async fn sub_ca_activation_reads_a_ca_listed_without_its_certificate_with_get_ca() {
+    let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    let mut full = ca_record();
+    full["caInfo"]["caType"] = json!("PRIVATE_SUB");
+    full["caCertInfo"]["certPem"] = json!(pem);
+    let mut listed = full.clone();
+    listed["caCertInfo"] = Value::Null;
+    let server = ca_list_and_get(listed, full).await;
+    let ctx = ctx_for(data_for(&server));
+    let state = SubCaActivationModel {
+        id: Val::Known(TAG.into()),
+        ca_tag: Val::Known(TAG.into()),
+        certificate_pem: Val::Known(pem.into()),
+        chain_pem: Val::Known(String::new()),
+        status: Val::Known("ACTIVE".into()),
+    };
+    let mut diags = Diagnostics::new();
+    let read = SubCaActivationResource
+        .read(&ctx, state.clone(), &mut diags)
+        .await;
+    assert!(!diags.has_errors(), "{diags:?}");
+    assert_eq!(read, Some(state), "still activated");
+    assert_eq!(count(&server, "Get CA"), 1);
 }

@@ -9,6 +9,7 @@
 //! `ca_tag`.
 
 use super::common::{api_error, client};
+use super::snapshot;
 use crate::api::model::{CaStatus, CaTag, CreateOcspRequest};
 use crate::framework::diag::Diagnostics;
 use crate::framework::identity::Identity;
@@ -141,7 +142,12 @@ impl Resource for OcspResource {
         let req = CreateOcspRequest {
             ocsp_servers: url.clone(),
         };
-        if let Err(e) = client.create_ocsp(&CaTag::from(tag.as_str()), &req).await {
+        let created = snapshot::ca_write(
+            ctx.data(diags),
+            client.create_ocsp(&CaTag::from(tag.as_str()), &req),
+        )
+        .await;
+        if let Err(e) = created {
             super::common::request_error(
                 diags,
                 "Unable to Create OCSP",
@@ -164,14 +170,23 @@ impl Resource for OcspResource {
         diags: &mut Diagnostics,
     ) -> Option<OcspModel> {
         let client = client(ctx, diags)?;
+        let data = ctx.data(diags)?;
         let tag = state.ca_tag.known().cloned().unwrap_or_default();
-        let record = match client.get_ca(&CaTag::from(tag.as_str())).await {
-            Ok(r) => r,
-            Err(e) if e.is_not_found() => return None,
-            Err(e) => {
-                api_error(diags, "Unable to Read the CA's OCSP Configuration", &e);
-                return Some(state);
-            }
+        // The CA's record from the account's CA list (one walk per provider process), or
+        // from Get CA when the list does not have it or lists it without its URLs.
+        let listed = snapshot::listed_ca(data, client, &tag)
+            .await
+            .filter(|r| r.ca_info.as_ref().is_some_and(|i| i.url_info.is_some()));
+        let record = match listed {
+            Some(r) => r,
+            None => match client.get_ca(&CaTag::from(tag.as_str())).await {
+                Ok(r) => r,
+                Err(e) if e.is_not_found() => return None,
+                Err(e) => {
+                    api_error(diags, "Unable to Read the CA's OCSP Configuration", &e);
+                    return Some(state);
+                }
+            },
         };
         let info = record.ca_info.unwrap_or_default();
         if info.status == Some(CaStatus::Destroying) {
@@ -203,7 +218,12 @@ impl Resource for OcspResource {
         let req = CreateOcspRequest {
             ocsp_servers: url.clone(),
         };
-        if let Err(e) = client.create_ocsp(&CaTag::from(tag.as_str()), &req).await {
+        let updated = snapshot::ca_write(
+            ctx.data(diags),
+            client.create_ocsp(&CaTag::from(tag.as_str()), &req),
+        )
+        .await;
+        if let Err(e) = updated {
             api_error(diags, "Unable to Update the OCSP URL", &e);
             return Some(prior);
         }
@@ -218,7 +238,7 @@ impl Resource for OcspResource {
             return;
         };
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
-        match client.delete_ocsp(&tag).await {
+        match snapshot::ca_write(ctx.data(diags), client.delete_ocsp(&tag)).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => api_error(diags, "Unable to Delete OCSP", &e),

@@ -187,8 +187,15 @@ async fn read(
     diags: &mut Diagnostics,
 ) -> Option<OperationModel> {
     let client = client(ctx, diags)?;
+    let data = ctx.data(diags)?;
     let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
-    match client.get_ca(&tag).await {
+    // The CA's record from the account's CA list (one walk per provider process), or from
+    // Get CA when the list does not have it.
+    let record = match super::snapshot::listed_ca(data, client, tag.as_str()).await {
+        Some(r) => Ok(r),
+        None => client.get_ca(&tag).await,
+    };
+    match record {
         Ok(r)
             if r.ca_info.as_ref().and_then(|i| i.status.as_ref())
                 == Some(&CaStatus::Destroying) =>

@@ -10,9 +10,11 @@
 //! the CA's certificates gone only when Get CA confirms that the CA is gone; otherwise each
 //! certificate is read on its own.
 //!
-//! `pca_ca` refreshes the same way: one Get CA List walk per provider process answers every
-//! CA's read ([`listed_ca`]); a CA missing from it is read with Get CA, and every change to
-//! a CA in the process drops the list ([`note_ca_changed`]). So do `pca_ca_user` and
+//! `pca_ca`, `pca_ocsp`, `pca_sub_ca_activation`, `pca_crl_rotation` and `pca_ca_trim`
+//! refresh the same way: one Get CA List walk per provider process answers every CA's read
+//! ([`listed_ca`]); a CA missing from it (or listed without what the reader needs) is read
+//! with Get CA, and every change to a CA or its OCSP in the process drops the list
+//! ([`ca_write`]). So do `pca_ca_user` and
 //! `data "pca_ca_users"`: one Get CA User List per CA and process ([`ca_users`]), dropped
 //! after every grant or removal of a user of that CA in the process ([`user_write`]).
 
