@@ -460,10 +460,12 @@ async fn ca_users_are_read_once_per_ca_until_a_user_write() {
     assert_eq!(count(&server, "Get CA User List"), 2);
 }
 
-/// A list that says the CA does not exist is an answer (kept: its users are gone); any
-/// other error is returned and not kept.
+/// A list that says "not found" for a CA that Get CA confirms gone is an answer (kept: its
+/// users are gone); "not found" for a CA that exists, and any other error, is returned and
+/// not kept.
 #[tokio::test]
 async fn ca_users_keep_a_gone_ca_but_not_an_error() {
+    const LISTED: &str = "0e0e0e0e-0e0e0e0e";
     let calls = Arc::new(Mutex::new(0u32));
     let seen = calls.clone();
     let server = TestServer::start(move |r: &Recorded| match (r.op, r.request_uri()) {
@@ -476,7 +478,12 @@ async fn ca_users_keep_a_gone_ca_but_not_an_error() {
                 Reply::ok(json!([user("6e4c1234-5678-90ab-cdef-1234567a9baa")]))
             }
         }
+        (Some("Get CA User List"), uri) if uri.contains(LISTED) => {
+            Reply::error(404, "NOT_FOUND", "Not Found")
+        }
         (Some("Get CA User List"), _) => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
+        (Some("Get CA"), uri) if uri.contains(LISTED) => Reply::ok(ca_record()),
+        (Some("Get CA"), _) => Reply::error(400, "NOT_EXIST_CA", CA_GONE),
         _ => Reply::error(500, "UNEXPECTED", "unexpected request"),
     })
     .await;
@@ -485,10 +492,14 @@ async fn ca_users_keep_a_gone_ca_but_not_an_error() {
     let gone = "0f0f0f0f-0f0f0f0f";
     assert!(ca_users(&data, c, gone).await.expect("an answer").is_none());
     assert!(ca_users(&data, c, gone).await.expect("kept").is_none());
+    assert_eq!(count(&server, "Get CA"), 1, "confirmed once");
+    ca_users(&data, c, LISTED)
+        .await
+        .expect_err("not found, but the CA exists");
     ca_users(&data, c, TAG).await.expect_err("a server error");
     let users = ca_users(&data, c, TAG).await.expect("read again");
     assert_eq!(users.map(|u| u.len()), Some(1));
-    assert_eq!(count(&server, "Get CA User List"), 3);
+    assert_eq!(count(&server, "Get CA User List"), 4);
 }
 
 /// A CA list of one page holding `record`; Get CA answers `full`.
@@ -513,12 +524,22 @@ async fn ocsp_reads_a_ca_listed_without_urls_with_get_ca() {
     const URL: &str = "http://ocsp.example.test/root";
     let mut full = ca_record();
     full["caInfo"]["urlInfo"] = json!({"ocsp": [URL], "crl": [], "ca": []});
-    let server = ca_list_and_get(ca_record(), full).await;
+    for listed in [
+        ca_record(),
+        json!({"caInfo": {"caTag": TAG, "status": "ACTIVE",
+                          "urlInfo": {"ocsp": null, "crl": [], "ca": []}}}),
+    ] {
+        ocsp_stays(listed, full.clone(), URL).await;
+    }
+}
+
+async fn ocsp_stays(listed: Value, full: Value, url: &str) {
+    let server = ca_list_and_get(listed, full).await;
     let ctx = ctx_for(data_for(&server));
     let state = OcspModel {
         id: Val::Known(TAG.into()),
         ca_tag: Val::Known(TAG.into()),
-        ocsp_url: Val::Known(URL.into()),
+        ocsp_url: Val::Known(url.into()),
     };
     let mut diags = Diagnostics::new();
     let read = OcspResource.read(&ctx, state.clone(), &mut diags).await;

@@ -3,8 +3,9 @@
 //! Create OCSP sets the URL, which certificates issued afterwards carry in their Authority
 //! Information Access extension. `ocsp_url` defaults to the provider's API host followed by
 //! `/ext/<ca_tag>/ocsp` (the service's own responder; with `pca-emulator`, the emulator's),
-//! and changes in place. Refresh reads Get CA's `urlInfo.ocsp`: an empty list (or a CA gone
-//! or being deleted) means the configuration is gone. Destroy deletes the OCSP
+//! and changes in place. Refresh reads `urlInfo.ocsp` from the account's CA list (shared per
+//! provider process) when it shows a URL there, else from Get CA: an empty list from Get CA
+//! (or a CA gone or being deleted) means the configuration is gone. Destroy deletes the OCSP
 //! configuration (Delete OCSP), which removes the URL from the CA's certificates. Import by
 //! `ca_tag`.
 
@@ -173,10 +174,14 @@ impl Resource for OcspResource {
         let data = ctx.data(diags)?;
         let tag = state.ca_tag.known().cloned().unwrap_or_default();
         // The CA's record from the account's CA list (one walk per provider process), or
-        // from Get CA when the list does not have it or lists it without its URLs.
-        let listed = snapshot::listed_ca(data, client, &tag)
-            .await
-            .filter(|r| r.ca_info.as_ref().is_some_and(|i| i.url_info.is_some()));
+        // from Get CA when the list does not have it or lists it without an OCSP URL (a
+        // thin list record is no proof that OCSP is off).
+        let listed = snapshot::listed_ca(data, client, &tag).await.filter(|r| {
+            r.ca_info
+                .as_ref()
+                .and_then(|i| i.url_info.as_ref())
+                .is_some_and(|u| u.ocsp.iter().any(|s| !s.trim().is_empty()))
+        });
         let record = match listed {
             Some(r) => r,
             None => match client.get_ca(&CaTag::from(tag.as_str())).await {

@@ -190,8 +190,11 @@ async fn read(
     let data = ctx.data(diags)?;
     let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
     // The CA's record from the account's CA list (one walk per provider process), or from
-    // Get CA when the list does not have it.
-    let record = match super::snapshot::listed_ca(data, client, tag.as_str()).await {
+    // Get CA when the list does not have it or lists it without its status.
+    let listed = super::snapshot::listed_ca(data, client, tag.as_str())
+        .await
+        .filter(|r| r.ca_info.as_ref().is_some_and(|i| i.status.is_some()));
+    let record = match listed {
         Some(r) => Ok(r),
         None => client.get_ca(&tag).await,
     };

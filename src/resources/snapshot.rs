@@ -135,8 +135,8 @@ pub type UserLists =
 
 /// The CA's users (Get CA User List, which has no pages), read once per CA and provider
 /// process and shared by every `pca_ca_user` refresh and `pca_ca_users` read of the CA.
-/// `None` when the list answers that the CA does not exist (kept too); any other error is
-/// returned and not kept.
+/// `None` when the list answers "not found" and Get CA confirms that the CA is gone (kept
+/// too); any other error, or "not found" for a CA that exists, is returned and not kept.
 pub async fn ca_users(
     data: &PcaData,
     client: &Client,
@@ -149,7 +149,13 @@ pub async fn ca_users(
     cell.get_or_try_init(|| async {
         match client.get_ca_user_list(&CaTag::from(ca_tag)).await {
             Ok(users) => Ok(Some(Arc::new(users))),
-            Err(e) if e.is_not_found() => Ok(None),
+            // "Not found" alone is no proof (a 404, a castore or a policy): the CA's
+            // users are gone only when Get CA agrees that the CA is; otherwise the error
+            // stands, and is not kept.
+            Err(e) if e.is_not_found() => match ca_is_gone(client, ca_tag).await? {
+                true => Ok(None),
+                false => Err(e),
+            },
             Err(e) => Err(e),
         }
     })

@@ -4,7 +4,8 @@
 //! Every argument forces a new activation, but an activation cannot be undone or repeated:
 //! the plan fails when it would activate the same CA again (replace the CA instead). Destroy
 //! only removes the activation from state; the CA stays active with its certificate.
-//! Refresh reads the CA (Get CA): the activation counts as gone when the CA is gone, being
+//! Refresh reads the CA (from the shared CA list when it lists the status and, for an
+//! active CA, its certificate; else Get CA): the activation counts as gone when the CA is gone, being
 //! deleted, or not `ACTIVE`/`DEACTIVATED`. Import by `ca_tag`.
 
 use super::common::{api_error, client, pem_bundle, pem_changed, pem_eq, pem_validator};
@@ -188,9 +189,11 @@ impl Resource for SubCaActivationResource {
         let listed = super::snapshot::listed_ca(data, client, tag.as_str())
             .await
             .filter(|r| {
-                let pending = status_of(r).is_some_and(|s| {
-                    s != CaStatus::Active.as_str() && s != CaStatus::Deactivated.as_str()
-                });
+                let Some(status) = status_of(r) else {
+                    return false;
+                };
+                let pending =
+                    status != CaStatus::Active.as_str() && status != CaStatus::Deactivated.as_str();
                 pending
                     || r.ca_cert_info
                         .as_ref()
