@@ -173,25 +173,20 @@ impl Resource for OcspResource {
         let client = client(ctx, diags)?;
         let data = ctx.data(diags)?;
         let tag = state.ca_tag.known().cloned().unwrap_or_default();
-        // The CA's record from the account's CA list (one walk per provider process), or
-        // from Get CA when the list does not have it or lists it without an OCSP URL (a
-        // thin list record is no proof that OCSP is off).
-        let listed = snapshot::listed_ca(data, client, &tag).await.filter(|r| {
+        // From the CA list when it shows an OCSP URL, else from Get CA.
+        let listed = snapshot::ca_record(data, client, &tag, |r| {
             r.ca_info
                 .as_ref()
                 .and_then(|i| i.url_info.as_ref())
                 .is_some_and(|u| u.ocsp.iter().any(|s| !s.trim().is_empty()))
         });
-        let record = match listed {
-            Some(r) => r,
-            None => match client.get_ca(&CaTag::from(tag.as_str())).await {
-                Ok(r) => r,
-                Err(e) if e.is_not_found() => return None,
-                Err(e) => {
-                    api_error(diags, "Unable to Read the CA's OCSP Configuration", &e);
-                    return Some(state);
-                }
-            },
+        let record = match listed.await {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read the CA's OCSP Configuration", &e);
+                return Some(state);
+            }
         };
         let info = record.ca_info.unwrap_or_default();
         if info.status == Some(CaStatus::Destroying) {

@@ -189,15 +189,11 @@ async fn read(
     let client = client(ctx, diags)?;
     let data = ctx.data(diags)?;
     let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
-    // The CA's record from the account's CA list (one walk per provider process), or from
-    // Get CA when the list does not have it or lists it without its status.
-    let listed = super::snapshot::listed_ca(data, client, tag.as_str())
-        .await
-        .filter(|r| r.ca_info.as_ref().is_some_and(|i| i.status.is_some()));
-    let record = match listed {
-        Some(r) => Ok(r),
-        None => client.get_ca(&tag).await,
-    };
+    // From the CA list when it lists the status, else from Get CA.
+    let record = super::snapshot::ca_record(data, client, tag.as_str(), |r| {
+        r.ca_info.as_ref().is_some_and(|i| i.status.is_some())
+    })
+    .await;
     match record {
         Ok(r)
             if r.ca_info.as_ref().and_then(|i| i.status.as_ref())

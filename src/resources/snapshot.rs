@@ -111,6 +111,21 @@ pub async fn listed_ca(data: &PcaData, client: &Client, ca_tag: &str) -> Option<
     guard.as_ref().and_then(|m| m.get(ca_tag).cloned())
 }
 
+/// The CA's record for a refresh: from the account's CA list ([`listed_ca`]) when it lists
+/// the CA with what the reader needs (`enough`), else from Get CA. A thin list record is no
+/// proof of anything (an OCSP URL or a certificate left out of a list is not gone).
+pub async fn ca_record(
+    data: &PcaData,
+    client: &Client,
+    ca_tag: &str,
+    enough: impl Fn(&CaRecord) -> bool,
+) -> Result<CaRecord, ClientError> {
+    match listed_ca(data, client, ca_tag).await.filter(|r| enough(r)) {
+        Some(r) => Ok(r),
+        None => client.get_ca(&CaTag::from(ca_tag)).await,
+    }
+}
+
 /// A CA was created, changed or deleted: the CA list is out of date.
 pub async fn note_ca_changed(data: &PcaData) {
     *data.ca_listing.lock().await = None;

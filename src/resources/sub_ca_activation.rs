@@ -183,33 +183,27 @@ impl Resource for SubCaActivationResource {
         let client = client(ctx, diags)?;
         let data = ctx.data(diags)?;
         let tag = CaTag::from(state.ca_tag.known().cloned().unwrap_or_default());
-        // The sub CA's record from the account's CA list (one walk per provider process), or
-        // from Get CA when the list does not have it, or lists an active one without its
-        // certificate.
-        let listed = super::snapshot::listed_ca(data, client, tag.as_str())
-            .await
-            .filter(|r| {
-                let Some(status) = status_of(r) else {
-                    return false;
-                };
-                let pending =
-                    status != CaStatus::Active.as_str() && status != CaStatus::Deactivated.as_str();
-                pending
-                    || r.ca_cert_info
-                        .as_ref()
-                        .and_then(|c| c.cert_pem.as_deref())
-                        .is_some_and(|c| !c.trim().is_empty())
-            });
-        let record = match listed {
-            Some(r) => r,
-            None => match client.get_ca(&tag).await {
-                Ok(r) => r,
-                Err(e) if e.is_not_found() => return None,
-                Err(e) => {
-                    api_error(diags, "Unable to Read the Sub CA", &e);
-                    return Some(state);
-                }
-            },
+        // From the CA list when it lists the status and, for an active CA, the
+        // certificate; else from Get CA.
+        let listed = super::snapshot::ca_record(data, client, tag.as_str(), |r| {
+            let Some(status) = status_of(r) else {
+                return false;
+            };
+            let pending =
+                status != CaStatus::Active.as_str() && status != CaStatus::Deactivated.as_str();
+            pending
+                || r.ca_cert_info
+                    .as_ref()
+                    .and_then(|c| c.cert_pem.as_deref())
+                    .is_some_and(|c| !c.trim().is_empty())
+        });
+        let record = match listed.await {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                api_error(diags, "Unable to Read the Sub CA", &e);
+                return Some(state);
+            }
         };
         let Some(status) = status_of(&record) else {
             // Nothing to judge by: keep what Terraform has.
