@@ -131,3 +131,58 @@ fn generic_layers_know_nothing_of_private_ca() {
         found.join("\n")
     );
 }
+
+/// `link/startup-order.txt` names functions by their mangled symbols, whose hashes follow
+/// Cargo.lock, the package version and the release profile: when any of them changes, the
+/// list no longer matches the build and the start-up code spreads out again (build.rs).
+#[test]
+fn startup_order_was_written_for_this_build() {
+    use sha2::Digest as _;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hex = |bytes: &[u8]| -> String {
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let list = fs::read_to_string(root.join("link/startup-order.txt")).expect("startup order");
+    let recorded = |key: &str| -> String {
+        list.lines()
+            .find_map(|l| l.strip_prefix("# ")?.strip_prefix(key)?.strip_prefix(": "))
+            .unwrap_or_else(|| panic!("link/startup-order.txt records no {key}"))
+            .to_string()
+    };
+    let lock = fs::read(root.join("Cargo.lock")).expect("Cargo.lock");
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    // The [profile.release] table without comments or blank lines, as scripts/startup-order
+    // hashes it.
+    let mut profile = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line == "[profile.release]";
+        }
+        if inside && !line.trim().is_empty() && !line.starts_with('#') {
+            profile.push_str(line);
+            profile.push('\n');
+        }
+    }
+    let stale = "link/startup-order.txt is stale: run scripts/startup-order";
+    assert_eq!(recorded("version"), env!("CARGO_PKG_VERSION"), "{stale}");
+    assert_eq!(recorded("Cargo.lock sha256"), hex(&lock), "{stale}");
+    assert_eq!(
+        recorded("profile.release sha256"),
+        hex(profile.as_bytes()),
+        "{stale}"
+    );
+    let symbols: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(symbols.len() >= 500, "only {} symbols", symbols.len());
+    assert!(
+        symbols
+            .iter()
+            .all(|s| !s.is_empty() && !s.contains(char::is_whitespace)),
+        "one symbol per line"
+    );
+    let build = fs::read_to_string(root.join("build.rs")).expect("build.rs");
+    assert!(build.contains("--symbol-ordering-file") && build.contains("link/startup-order.txt"));
+}

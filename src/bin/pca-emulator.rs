@@ -24,7 +24,10 @@ fn main() -> ExitCode {
         }
         Command::Run(c) => *c,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread for requests: the certificate and SQLite work runs on tokio's blocking
+    // threads (`spawn_blocking`), so requests never wait on it. The package builds tokio
+    // without its multi-threaded scheduler, which the provider's start-up pays for.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

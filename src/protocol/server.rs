@@ -241,7 +241,7 @@ impl From<TlsError> for ServeError {
 /// The whole plugin process in one call; what `main` uses.
 ///
 /// Installs the hclog logger ([`super::log::init_from_env`]), checks the environment (managed
-/// mode) or prepares debug mode, builds a multi-threaded tokio runtime, [`serve`]s, and maps
+/// mode) or prepares debug mode, builds a single-threaded tokio runtime, [`serve`]s, and maps
 /// the outcome to an exit code: 0 after `Shutdown` / SIGTERM (/ Ctrl-C in debug mode), 1 on
 /// any start-up error, whose message goes to stderr.
 pub fn run<F>(opts: ServeOptions, routes: F) -> ExitCode
@@ -256,7 +256,12 @@ where
     };
     let result = match env {
         Err(e) => Err(ServeError::Handshake(e)),
-        Ok(env) => match tokio::runtime::Builder::new_multi_thread()
+        // One thread: a provider's work is waiting on Terraform and on the API; its CPU per
+        // RPC is microseconds (0.28 s over a plan of 500 certificates, scripts/bench-scale),
+        // and CPU-heavy work (key generation) goes to `spawn_blocking`. Worker threads cost
+        // start-up time and memory at each of the 2-4 starts per command, and tokio's
+        // multi-threaded scheduler alone links libm (its poll-time average calls `pow`).
+        Ok(env) => match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
         {
