@@ -2,7 +2,8 @@
 //! line, and resident memory at that moment, with Terraform's environment (magic cookie,
 //! `PLUGIN_PROTOCOL_VERSIONS=5,6` and a P-521 AutoMTLS client certificate).
 //!
-//! `cargo bench --bench handshake` measures the release binary (30 runs) and, in the same run
+//! `cargo bench --bench handshake` measures the release binary as `cargo build --release`
+//! makes it (30 runs) and, in the same run
 //! and the same way, the Go hashicorp/null 2.1.2 provider when `scripts/bench-scale` has
 //! fetched it into `.tools/`; it prints both. Under `cargo test` it makes 3 runs of the debug
 //! binary as a smoke test.
@@ -96,6 +97,24 @@ fn main() -> Result<(), Error> {
     let runs = if bench { 30 } else { 3 };
     let cert = plugin::ClientCert::terraform_like()?;
     let bin = plugin::provider_bin();
+    if bench {
+        // `cargo bench` built the binary with the dev-dependencies' features (tokio's
+        // multi-threaded scheduler among them), so it is not the binary that ships: build the
+        // release one, which cargo puts at the same path.
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--bin",
+                "terraform-provider-pca",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()?;
+        if !status.success() {
+            return Err("cargo build --release failed".into());
+        }
+    }
     let mut rows = vec![(bin.to_string(), measure(bin, &cert.pem, runs, true)?)];
     if bench && Path::new(GO_NULL).is_file() {
         rows.push((
