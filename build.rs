@@ -22,10 +22,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Terraform starts the provider 2-4 times per command, and each start runs code spread over
-/// the whole 9 MB text: the kernel maps 64 KiB around every page it faults in, so about 5 MiB
+/// the whole 9 MB text: the kernel maps 64 KiB around every page it faults in, so 5.3 MiB
 /// of it became resident. `link/startup-order.txt` (written by `scripts/startup-order`) lists
 /// the functions the start-up runs; lld places them first, and resident memory at the
-/// handshake drops from about 9.3 MiB to about 4.9 MiB (`cargo bench --bench handshake`).
+/// handshake drops from about 9.3 MiB to about 4.1 MiB (`cargo bench --bench handshake`).
 ///
 /// Only where the linker is rust-lld, the default of Rust 1.90+ on x86_64 Linux: GNU ld has
 /// no `--symbol-ordering-file`. `PCA_STARTUP_ORDER=0` turns it off; a configured linker does
