@@ -188,11 +188,6 @@ fn acc_fleet_small_state_include_chain_and_v0_upgrade() {
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
 }
 
-/// The requests of `emu` since `from`, as `METHOD path -> status`.
-fn requests_since(emu: &Emulator, from: usize) -> Vec<String> {
-    emu.requests().into_iter().skip(from).collect()
-}
-
 /// Refresh reads a CA's certificates from one paged snapshot (no Get End Cert per
 /// certificate), and still sees what changed outside Terraform between two plans: a
 /// revocation (replace) and a certificate trimmed from the CA (create).
@@ -207,7 +202,7 @@ fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
     let from = emu.requests().len();
     let (code, text) = plan_code(&ws);
     assert_eq!(code, Some(0), "{text}");
-    let reqs = requests_since(&emu, from);
+    let reqs = emu.requests_since(from);
     let lists = reqs
         .iter()
         .filter(|r| r.starts_with("GET ") && r.contains("/cert -> "))
@@ -268,7 +263,8 @@ fn acc_fleet_paged_refresh_sees_revocation_and_trim() {
         "{text}"
     );
     // Only the missing certificate costs a request of its own (the confirmation).
-    let per_cert = requests_since(&emu, from)
+    let per_cert = emu
+        .requests_since(from)
         .into_iter()
         .filter(|r| r.contains("/cert/"))
         .collect::<Vec<_>>();
@@ -296,7 +292,7 @@ fn acc_fleet_list_read_ahead_costs() {
     let from = emu.requests().len();
     let (code, text) = plan_code(&ws);
     assert_eq!(code, Some(0), "{text}");
-    let reqs = requests_since(&emu, from);
+    let reqs = emu.requests_since(from);
     assert_eq!(lists(&reqs), 12, "12 pages of 1, each read once: {reqs:?}");
     assert_eq!(reqs.len(), 14, "CA list, 12 pages, CRL: {reqs:?}");
 
@@ -319,7 +315,7 @@ fn plan_without_certs(ws: &Workspace, emu: &Emulator) -> Vec<String> {
         matches!(code, Some(0 | 2)) && !text.contains("Plan:"),
         "{text}"
     );
-    requests_since(emu, from)
+    emu.requests_since(from)
 }
 
 /// When no certificate of a short list (at most 10 pages) is managed, the read-ahead costs
@@ -373,7 +369,7 @@ resource "pca_end_cert" "{c}" {{
     let from = emu.requests().len();
     let (code, text) = plan_code(&ws);
     assert_eq!(code, Some(0), "{text}");
-    let reqs = requests_since(&emu, from);
+    let reqs = emu.requests_since(from);
     let count = |suffix: &str| {
         reqs.iter()
             .filter(|r| r.starts_with("GET ") && r.contains(suffix))

@@ -120,12 +120,11 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
     let from = emu.requests().len();
     assert_empty_plan(&ws, "after apply");
     // No drift: `pca_ca` and `pca_ocsp` refresh from one Get CA List, with no Get CA.
-    let reqs: Vec<String> = emu.requests().into_iter().skip(from).collect();
-    assert!(
-        !reqs
-            .iter()
-            .any(|r| r.starts_with(&format!("GET /api/v1/ca/{tag} "))),
-        "{reqs:?}"
+    assert_eq!(
+        emu.get_ca_count_since(from, &tag),
+        0,
+        "{:?}",
+        emu.requests_since(from)
     );
 
     // The certificate names the default responder, which says it is good.
@@ -191,13 +190,8 @@ fn acc_ocsp_crl_config_apply_update_drift_import_destroy() {
     let plan = ws.run(&["plan", "-no-color", "-detailed-exitcode"]);
     // `pca_ca` and `pca_ocsp` refresh from one Get CA List; OCSP missing from the list is
     // confirmed with one Get CA (a thin list record is no proof that OCSP is off).
-    let reqs: Vec<String> = emu.requests().into_iter().skip(from).collect();
-    let get_ca = format!("GET /api/v1/ca/{tag} ");
-    assert_eq!(
-        reqs.iter().filter(|r| r.starts_with(&get_ca)).count(),
-        1,
-        "{reqs:?}"
-    );
+    let reqs = emu.requests_since(from);
+    assert_eq!(emu.get_ca_count_since(from, &tag), 1, "{reqs:?}");
     assert_eq!(
         reqs.iter()
             .filter(|r| r.starts_with("GET /api/v1/ca "))

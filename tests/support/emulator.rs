@@ -106,6 +106,22 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// The requests answered since `from` (an earlier `requests().len()`), as
+    /// `METHOD path -> status`.
+    pub fn requests_since(&self, from: usize) -> Vec<String> {
+        self.requests().into_iter().skip(from).collect()
+    }
+
+    /// How many of the requests since `from` are Get CA of `tag`
+    /// (`GET /api/v1/ca/{tag}`), the read a list should have answered.
+    pub fn get_ca_count_since(&self, from: usize, tag: &str) -> usize {
+        let get_ca = format!("GET /api/v1/ca/{tag} ");
+        self.requests_since(from)
+            .iter()
+            .filter(|r| r.starts_with(&get_ca))
+            .count()
+    }
+
     /// Sends a log marker and waits until its line has been read; again if it did not show
     /// within 2 s (the connection cap answers before the log), up to 30 s. Nothing to wait
     /// for when the emulator no longer accepts connections (a test killed it).
