@@ -3,7 +3,7 @@
 //! provider runs before its handshake line together (`link/startup-order.txt`).
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = ["tfplugin6.proto", "plugin.proto"];
@@ -27,49 +27,86 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// the functions the start-up runs; lld places them first, and resident memory at the
 /// handshake drops from about 9.3 MiB to about 4.1 MiB (`cargo bench --bench handshake`).
 ///
-/// Only where the linker is rust-lld, the default of Rust 1.90+ on x86_64 Linux: GNU ld has
-/// no `--symbol-ordering-file`. `PCA_STARTUP_ORDER=0` turns it off; a configured linker does
-/// too. Layout only: a stale or absent list changes nothing but the memory figure.
+/// The list's names carry hashes of the toolchain, Cargo.lock, features and profile, so it
+/// applies to release builds for x86_64 Linux with the toolchain it records (the test
+/// `startup_order_was_written_for_this_build` checks that). Only where the linker takes
+/// `--symbol-ordering-file` (lld; GNU ld does not): a one-line program is linked with it
+/// first, with the same flags. `PCA_STARTUP_ORDER=0` turns it off. Layout only: a stale or
+/// absent list changes nothing but the memory figure.
 fn startup_order() {
-    for var in [
-        "PCA_STARTUP_ORDER",
-        "RUSTC_LINKER",
-        "CARGO_ENCODED_RUSTFLAGS",
-    ] {
-        println!("cargo:rerun-if-env-changed={var}");
-    }
-    println!("cargo:rerun-if-changed=link/startup-order.txt");
     let env = |k: &str| std::env::var(k).unwrap_or_default();
-    let rustflags = env("CARGO_ENCODED_RUSTFLAGS");
-    let default_lld = env("TARGET") == "x86_64-unknown-linux-gnu"
-        && env("RUSTC_LINKER").is_empty()
-        && !rustflags.contains("link-self-contained")
-        && !rustflags.contains("linker")
-        && !rustflags.contains("fuse-ld")
-        && rustc_minor(&env("RUSTC")).is_some_and(|minor| minor >= 90);
+    let rustc = match env("RUSTC") {
+        r if r.is_empty() => "rustc".to_string(),
+        r => r,
+    };
+    // For the test that compares it with the list's header.
+    let version = Command::new(&rustc)
+        .arg("-V")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=PCA_BUILD_RUSTC={}", version.trim());
+    println!("cargo:rerun-if-env-changed=PCA_STARTUP_ORDER");
+    println!("cargo:rerun-if-changed=link/startup-order.txt");
     let list = Path::new(&env("CARGO_MANIFEST_DIR")).join("link/startup-order.txt");
-    if env("PROFILE") != "release" || env("PCA_STARTUP_ORDER") == "0" || !default_lld {
+    if env("PROFILE") != "release"
+        || env("PCA_STARTUP_ORDER") == "0"
+        || env("TARGET") != "x86_64-unknown-linux-gnu"
+        || !list.is_file()
+    {
         return;
     }
-    if !list.is_file() {
+    let order_args = |file: &Path| {
+        [
+            "-Xlinker".to_string(),
+            format!("--symbol-ordering-file={}", file.display()),
+            // Symbols renamed since the list was written are skipped, not reported one by one.
+            "-Xlinker".to_string(),
+            "--no-warn-symbol-ordering".to_string(),
+        ]
+    };
+    if !linker_takes(&rustc, &order_args(Path::new("/dev/null"))) {
+        println!(
+            "cargo:warning=the linker does not take --symbol-ordering-file (not lld): \
+             the start-up code is not laid out together (more resident memory, same behaviour)"
+        );
         return;
     }
-    let bin = "terraform-provider-pca";
-    println!(
-        "cargo:rustc-link-arg-bin={bin}=-Wl,--symbol-ordering-file={}",
-        list.display()
-    );
-    // Symbols renamed since the list was written are skipped, not reported one by one.
-    println!("cargo:rustc-link-arg-bin={bin}=-Wl,--no-warn-symbol-ordering");
+    for arg in order_args(&list) {
+        println!("cargo:rustc-link-arg-bin=terraform-provider-pca={arg}");
+    }
 }
 
-/// The minor version of `rustc -V` ("rustc 1.95.0 (...)" → 95).
-fn rustc_minor(rustc: &str) -> Option<u32> {
-    let rustc = if rustc.is_empty() { "rustc" } else { rustc };
-    let out = Command::new(rustc).arg("-V").output().ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    let version = text.split_whitespace().nth(1)?;
-    let mut parts = version.split('.');
-    (parts.next()? == "1").then_some(())?;
-    parts.next()?.parse().ok()
+/// Whether `rustc` links an empty program for this target, with this build's flags and
+/// linker, when handed `link_args`.
+fn linker_takes(rustc: &str, link_args: &[String]) -> bool {
+    let Ok(out_dir) = std::env::var("OUT_DIR") else {
+        return false;
+    };
+    let dir = Path::new(&out_dir).join("link-probe");
+    if std::fs::create_dir_all(&dir).is_err()
+        || std::fs::write(dir.join("probe.rs"), "fn main() {}\n").is_err()
+    {
+        return false;
+    }
+    let mut cmd = Command::new(rustc);
+    cmd.arg("--crate-type=bin")
+        .arg("--target")
+        .arg(std::env::var("TARGET").unwrap_or_default())
+        .arg("-o")
+        .arg(dir.join("probe"))
+        .arg(dir.join("probe.rs"));
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    cmd.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    if let Ok(linker) = std::env::var("RUSTC_LINKER") {
+        cmd.arg(format!("-Clinker={linker}"));
+    }
+    for arg in link_args {
+        cmd.arg(format!("-Clink-arg={arg}"));
+    }
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

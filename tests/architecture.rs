@@ -132,9 +132,10 @@ fn generic_layers_know_nothing_of_private_ca() {
     );
 }
 
-/// `link/startup-order.txt` names functions by their mangled symbols, whose hashes follow
-/// Cargo.lock, the package version and the release profile: when any of them changes, the
-/// list no longer matches the build and the start-up code spreads out again (build.rs).
+/// `link/startup-order.txt` names functions by their mangled symbols, whose hashes follow the
+/// toolchain, Cargo.lock, the package version, the dependencies' features and the release
+/// profile: when any of them changes, the list no longer matches the build and the start-up
+/// code spreads out again (build.rs).
 #[test]
 fn startup_order_was_written_for_this_build() {
     use sha2::Digest as _;
@@ -154,25 +155,27 @@ fn startup_order_was_written_for_this_build() {
     };
     let lock = fs::read(root.join("Cargo.lock")).expect("Cargo.lock");
     let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
-    // The [profile.release] table without comments or blank lines, as scripts/startup-order
-    // hashes it.
-    let mut profile = String::new();
+    // The [dependencies] and [profile.release] tables without comments or blank lines, as
+    // scripts/startup-order hashes them.
+    let mut inputs = String::new();
     let mut inside = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            inside = line == "[profile.release]";
+            inside = line == "[profile.release]" || line == "[dependencies]";
         }
         if inside && !line.trim().is_empty() && !line.starts_with('#') {
-            profile.push_str(line);
-            profile.push('\n');
+            inputs.push_str(line);
+            inputs.push('\n');
         }
     }
     let stale = "link/startup-order.txt is stale: run scripts/startup-order";
+    // build.rs passes on `rustc -V` of the toolchain that builds this test.
+    assert_eq!(recorded("rustc"), env!("PCA_BUILD_RUSTC"), "{stale}");
     assert_eq!(recorded("version"), env!("CARGO_PKG_VERSION"), "{stale}");
     assert_eq!(recorded("Cargo.lock sha256"), hex(&lock), "{stale}");
     assert_eq!(
-        recorded("profile.release sha256"),
-        hex(profile.as_bytes()),
+        recorded("profile.release and dependencies sha256"),
+        hex(inputs.as_bytes()),
         "{stale}"
     );
     let symbols: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
