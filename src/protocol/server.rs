@@ -257,10 +257,11 @@ where
     let result = match env {
         Err(e) => Err(ServeError::Handshake(e)),
         // One thread: a provider's work is waiting on Terraform and on the API; its CPU per
-        // RPC is microseconds (0.28 s over a plan of 500 certificates, scripts/bench-scale),
-        // and CPU-heavy work (key generation) goes to `spawn_blocking`. Worker threads cost
-        // start-up time and memory at each of the 2-4 starts per command, and tokio's
-        // multi-threaded scheduler alone links libm (its poll-time average calls `pow`).
+        // RPC is a fraction of a millisecond (0.21 s over a plan of 500 certificates,
+        // scripts/bench-scale), and CPU-heavy work (key generation) goes to `spawn_blocking`.
+        // Worker threads cost start-up time and memory at each of the 2-4 starts per command,
+        // and tokio's multi-threaded scheduler alone links libm (its poll-time average calls
+        // `pow`).
         Ok(env) => match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
